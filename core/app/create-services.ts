@@ -1,0 +1,99 @@
+import os from 'node:os';
+import type { AppInfo } from '../contract/app.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
+import { createFileLogger, type Logger } from '../ports/logger.ts';
+import type { OpenExternal } from '../ports/open-external.ts';
+import type { PreferencesStore } from '../ports/preferences.ts';
+import type { SecretStore } from '../ports/secret-store.ts';
+import { dataPaths, openAppDatabase } from '../store/app-db.ts';
+import { WorkspaceDatabases } from '../store/workspace-databases.ts';
+import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
+import { createWorkspaceService } from '../workspaces/workspace-service.ts';
+import { createAppHandlers } from './app-handlers.ts';
+import { createEventBus } from './event-bus.ts';
+import { createRouter, type Handlers } from './router.ts';
+import { APP_NAME, APP_VERSION } from './version.ts';
+import { workspaceMigrationSets } from './workspace-schema.ts';
+
+/** What a host (Electron main, `syncdesk serve`, the CLI, a test) provides to core. */
+export interface HostPorts {
+  dataDir: string;
+  host: AppInfo['host'];
+  secrets: SecretStore;
+  preferences: PreferencesStore;
+  clock?: Clock;
+  logger?: Logger;
+  openExternal?: OpenExternal;
+  electronVersion?: string;
+  /** Check handler outputs against the contract (tests). */
+  validateOutput?: boolean;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/** The composition root of core: every service, wired once per host. */
+export function createServices(ports: HostPorts) {
+  const clock = ports.clock ?? systemClock;
+  const paths = dataPaths(ports.dataDir);
+  const logger = ports.logger ?? createFileLogger(paths.logsDir);
+  const openExternal: OpenExternal =
+    ports.openExternal ??
+    (async (url) => {
+      logger.info('open this URL in a browser', { url });
+    });
+  const events = createEventBus((error) => logger.error('event listener failed', { error }));
+
+  const { db: appDb, report } = openAppDatabase(paths, clock.now);
+  if (report.applied.length > 0) logger.info('app database migrated', { applied: report.applied, backup: report.backup });
+  const databases = new WorkspaceDatabases(paths, workspaceMigrationSets, logger.child('store'), clock.now);
+
+  const workspaces = createWorkspaceService({
+    appDb,
+    databases,
+    preferences: ports.preferences,
+    secrets: ports.secrets,
+    events,
+    clock,
+    logger: logger.child('workspaces'),
+  });
+
+  const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
+  const info = (): AppInfo => ({
+    name: APP_NAME,
+    version: APP_VERSION,
+    host: ports.host,
+    platform: `${os.type()} ${os.release()} (${process.arch})`,
+    versions: {
+      node: process.versions.node,
+      sqlite: sqliteVersion,
+      ...(ports.electronVersion ? { electron: ports.electronVersion } : {}),
+    },
+    dataDir: paths.root,
+    secretStorage: ports.secrets.status(),
+  });
+
+  const handlers: Handlers = {
+    ...createAppHandlers({ info, preferences: ports.preferences, events }),
+    ...createWorkspaceHandlers(workspaces),
+  };
+  const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
+
+  let closed = false;
+  return {
+    router,
+    events,
+    paths,
+    logger,
+    clock,
+    secrets: ports.secrets,
+    openExternal,
+    workspaces,
+    info,
+    close() {
+      if (closed) return;
+      closed = true;
+      databases.closeAll();
+      appDb.close();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import type { MigrationSet } from '../store/migrations.ts';
+import { workspaceBaseMigrations } from '../workspaces/workspace-schema.ts';
+
+/**
+ * Every workspace database's migrations, by domain, in the order they apply.
+ * A feature that needs tables adds its set here (after the sets its tables reference).
+ */
+export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations];

@@ -1,0 +1,6 @@
+import type { Command } from '../command.ts';
+import { serveCommand } from './serve.ts';
+import { workspaceCommand } from './workspace.ts';
+
+/** Every `syncdesk` command. A new command is one file in this folder and one line here. */
+export const commands: Command[] = [serveCommand, workspaceCommand];

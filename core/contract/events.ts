@@ -1,0 +1,17 @@
+import type { z } from 'zod';
+import { appEvents } from './app.ts';
+import { workspaceEvents } from './workspaces.ts';
+
+/** Every event core pushes to clients: `domain.onDidX` → payload schema. */
+export const events = {
+  ...appEvents,
+  ...workspaceEvents,
+};
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}

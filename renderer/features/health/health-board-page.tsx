@@ -1,0 +1,50 @@
+import { PageHeader } from '../../components/page-header.tsx';
+import { formatDateTime } from '../../components/time.ts';
+import { useAppStore } from '../../state/store.ts';
+import { useShallow } from 'zustand/react/shallow';
+
+/** One row per workspace, across all clients. Columns grow as connections and syncs land. */
+export function HealthBoardPage() {
+  const workspaces = useAppStore(useShallow((s) => s.workspaces));
+  const openWorkspace = useAppStore((s) => s.openWorkspace);
+  const openDialog = useAppStore((s) => s.openDialog);
+  return (
+    <div className="page" data-testid="health-page">
+      <PageHeader
+        title="Health board"
+        subtitle="Every workspace at a glance."
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => openDialog({ kind: 'createWorkspace' })}>
+            New workspace
+          </button>
+        }
+      />
+      {workspaces.length === 0 ? (
+        <p className="muted">No workspaces yet.</p>
+      ) : (
+        <table className="table" aria-label="Workspaces">
+          <thead>
+            <tr>
+              <th scope="col">Workspace</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {workspaces.map((w) => (
+              <tr key={w.id}>
+                <td>
+                  <button type="button" className="link" onClick={() => openWorkspace(w.id)}>
+                    {w.name}
+                  </button>
+                </td>
+                <td>{w.kind === 'sandbox' ? 'Sandbox' : 'HubSpot'}</td>
+                <td>{formatDateTime(w.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { useState } from 'react';
+import { errorMessage } from '../../api/client.ts';
+import { Dialog } from '../../components/dialog.tsx';
+import { useAppStore } from '../../state/store.ts';
+
+/** Renders whichever workspace dialog the store says is open. */
+export function WorkspaceDialogs() {
+  const dialog = useAppStore((s) => s.dialog);
+  if (!dialog) return null;
+  switch (dialog.kind) {
+    case 'createWorkspace':
+      return <CreateWorkspaceDialog />;
+    case 'renameWorkspace':
+      return <RenameWorkspaceDialog workspaceId={dialog.workspaceId} />;
+    case 'deleteWorkspace':
+      return <DeleteWorkspaceDialog workspaceId={dialog.workspaceId} />;
+  }
+}
+
+function useSubmit(action: () => Promise<unknown>, successMessage: string) {
+  const close = useAppStore((s) => s.openDialog);
+  const notify = useAppStore((s) => s.notify);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      close(null);
+      notify('success', successMessage);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, submit, close: () => close(null) };
+}
+
+export function CreateWorkspaceDialog() {
+  const createWorkspace = useAppStore((s) => s.createWorkspace);
+  const [name, setName] = useState('');
+  const { busy, error, submit, close } = useSubmit(() => createWorkspace(name), `Workspace "${name.trim()}" created.`);
+  return (
+    <Dialog
+      title="New workspace"
+      testId="create-workspace-dialog"
+      onClose={close}
+      onSubmit={submit}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
+            {busy ? 'Creating…' : 'Create workspace'}
+          </button>
+        </>
+      }
+    >
+      <p className="muted">A workspace is one client: one HubSpot portal, optionally one Stripe account, and its local leads, mappings and history.</p>
+      <label className="field">
+        <span className="field-label">Name</span>
+        <input
+          autoFocus
+          value={name}
+          maxLength={80}
+          placeholder="e.g. Acme Corp"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'create-workspace-error' : undefined}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </label>
+      {error ? (
+        <p id="create-workspace-error" className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}
+
+function RenameWorkspaceDialog({ workspaceId }: { workspaceId: string }) {
+  const workspace = useAppStore((s) => s.workspaces.find((w) => w.id === workspaceId));
+  const renameWorkspace = useAppStore((s) => s.renameWorkspace);
+  const [name, setName] = useState(workspace?.name ?? '');
+  const { busy, error, submit, close } = useSubmit(() => renameWorkspace(workspaceId, name), 'Workspace renamed.');
+  if (!workspace) return null;
+  return (
+    <Dialog
+      title="Rename workspace"
+      testId="rename-workspace-dialog"
+      onClose={close}
+      onSubmit={submit}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy || !name.trim() || name.trim() === workspace.name}>
+            {busy ? 'Saving…' : 'Rename'}
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        <span className="field-label">Name</span>
+        <input autoFocus value={name} maxLength={80} onChange={(e) => setName(e.target.value)} aria-invalid={error ? true : undefined} />
+      </label>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}
+
+function DeleteWorkspaceDialog({ workspaceId }: { workspaceId: string }) {
+  const workspace = useAppStore((s) => s.workspaces.find((w) => w.id === workspaceId));
+  const deleteWorkspace = useAppStore((s) => s.deleteWorkspace);
+  const [typed, setTyped] = useState('');
+  const { busy, error, submit, close } = useSubmit(() => deleteWorkspace(workspaceId), `Workspace "${workspace?.name ?? ''}" deleted.`);
+  if (!workspace) return null;
+  const confirmed = typed.trim() === workspace.name;
+  return (
+    <Dialog
+      title={`Delete “${workspace.name}”?`}
+      tone="danger"
+      testId="delete-workspace-dialog"
+      onClose={close}
+      onSubmit={() => confirmed && submit()}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={close} autoFocus>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-danger" disabled={busy || !confirmed}>
+            {busy ? 'Deleting…' : 'Delete workspace'}
+          </button>
+        </>
+      }
+    >
+      <p>
+        This removes the workspace's local leads, mappings, sync history, mirrored records and stored credentials from this computer. Nothing in
+        HubSpot or Stripe is changed. This can't be undone.
+      </p>
+      <label className="field">
+        <span className="field-label">
+          Type <strong>{workspace.name}</strong> to confirm
+        </span>
+        <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Workspace name to confirm" />
+      </label>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}

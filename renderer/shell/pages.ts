@@ -1,0 +1,23 @@
+import type { ComponentType } from 'react';
+import type { Workspace } from '../../core/contract/workspaces.ts';
+import type { IconName } from '../components/icons.tsx';
+import { OverviewPage } from '../features/overview/overview-page.tsx';
+
+export interface WorkspacePageProps {
+  workspace: Workspace;
+  /** The rest of the route after the page id (a record id, a job id…). */
+  param?: string;
+}
+
+export interface WorkspacePage {
+  id: string;
+  label: string;
+  icon: IconName;
+  component: ComponentType<WorkspacePageProps>;
+}
+
+/** The pages of a workspace, in navigation order. A feature adds its page here. */
+export const workspacePages: WorkspacePage[] = [{ id: 'overview', label: 'Overview', icon: 'overview', component: OverviewPage }];
+
+/** Banners shown above every page of a workspace (connection state, paused jobs…). */
+export const workspaceBanners: Array<ComponentType<{ workspace: Workspace }>> = [];

@@ -1,0 +1,47 @@
+import type { ApiClient } from '../api/client.ts';
+import type { AppStore } from './store.ts';
+import { parseHash } from './route.ts';
+
+/** Subscribes the store to core's pushed events, outside React. Returns a disposer. */
+export function bindEvents(api: ApiClient, store: AppStore): () => void {
+  const disposers = [
+    api.on('workspaces.onDidChange', (list) => {
+      store.setState({ workspaces: list.workspaces });
+    }),
+    api.on('app.onDidChangePreferences', (preferences) => store.setState({ preferences })),
+    api.transport.onStatus((transportStatus) => {
+      const wasClosed = store.getState().transportStatus === 'closed';
+      store.setState({ transportStatus });
+      // After a reconnect, reload what events may have been missed.
+      if (wasClosed && transportStatus === 'open') void loadInitialData(store);
+    }),
+  ];
+  return () => disposers.forEach((dispose) => dispose());
+}
+
+/** Loads what the shell needs before it can say ready. */
+export async function loadInitialData(store: AppStore): Promise<void> {
+  const { api } = store.getState();
+  try {
+    const [info, preferences, list] = await Promise.all([
+      api.call('app.info', {}),
+      api.call('app.getPreferences', {}),
+      api.call('workspaces.list', {}),
+    ]);
+    store.setState({ info, preferences, workspaces: list.workspaces, transportStatus: api.transport.status(), bootError: null });
+    const state = store.getState();
+    if (!state.ready) {
+      // First load: honour the URL, else reopen the last workspace.
+      const route = typeof window !== 'undefined' ? parseHash(window.location.hash) : state.route;
+      const known = (id: string) => list.workspaces.some((w) => w.id === id);
+      if (route.name === 'workspace' && known(route.workspaceId)) state.applyRoute(route);
+      else if (route.name === 'health' || route.name === 'settings') state.applyRoute(route);
+      else if (list.selectedId && known(list.selectedId)) state.navigate({ name: 'workspace', workspaceId: list.selectedId, page: 'overview' });
+      else if (list.workspaces[0]) state.navigate({ name: 'workspace', workspaceId: list.workspaces[0].id, page: 'overview' });
+      else state.navigate({ name: 'home' });
+    }
+    store.setState({ ready: true });
+  } catch (error) {
+    store.setState({ bootError: error instanceof Error ? error.message : String(error) });
+  }
+}

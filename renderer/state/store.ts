@@ -1,0 +1,45 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { createContext, useContext } from 'react';
+import type { ApiClient } from '../api/client.ts';
+import { createAppSlice, type AppSlice } from './app-slice.ts';
+import { createUiSlice, type UiSlice } from './ui-slice.ts';
+import { createWorkspacesSlice, type WorkspacesSlice } from './workspaces-slice.ts';
+
+export interface ApiSlice {
+  api: ApiClient;
+}
+
+/** One store of typed slices. Features add a slice file and spread it here. */
+export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice;
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(api: ApiClient): AppStore {
+  return createStore<AppState>()((...a) => ({
+    api,
+    ...createAppSlice(...a),
+    ...createWorkspacesSlice(...a),
+    ...createUiSlice(...a),
+  }));
+}
+
+export const StoreContext = createContext<AppStore | null>(null);
+
+/** Select the smallest value you need; wrap derived arrays/objects in useShallow. */
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useAppStore outside <StoreContext.Provider>');
+  return useStore(store, selector);
+}
+
+export function useAppStoreApi(): AppStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useAppStoreApi outside <StoreContext.Provider>');
+  return store;
+}
+
+/** The workspace the route points at, if it exists. */
+export function selectCurrentWorkspace(state: AppState) {
+  const route = state.route;
+  return route.name === 'workspace' ? state.workspaces.find((w) => w.id === route.workspaceId) : undefined;
+}
