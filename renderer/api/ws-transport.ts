@@ -18,7 +18,7 @@ export interface WsTransportOptions {
 }
 
 /** The URL of the console's WebSocket, from the page's own address and token. */
-export function consoleSocketUrl(location: Pick<Location, 'host' | 'search'>): string {
+export function consoleSocketUrl(location: { host: string; search: string }): string {
   const token = new URLSearchParams(location.search).get(TOKEN_PARAM);
   return `ws://${location.host}${WS_PATH}${token ? `?${TOKEN_PARAM}=${encodeURIComponent(token)}` : ''}`;
 }

@@ -21,7 +21,14 @@ export const createAppSlice: StateCreator<AppState, [], [], AppSlice> = (set, ge
   ready: false,
   bootError: null,
   async setTheme(theme) {
-    const preferences = await get().api.call('app.setPreferences', { theme });
-    set({ preferences });
+    // Optimistic: the radio and the page follow the click at once; a refused save reverts.
+    const previous = get().preferences;
+    set({ preferences: { ...previous, theme } });
+    try {
+      set({ preferences: await get().api.call('app.setPreferences', { theme }) });
+    } catch (error) {
+      set({ preferences: previous });
+      throw error;
+    }
   },
 });
