@@ -1,0 +1,34 @@
+import type { SandboxContext, SandboxProvider } from './sandbox-provider.ts';
+import { createHubSpotProvider, type HubSpotProviderOptions } from './hubspot/hubspot-provider.ts';
+import type { StripeSeeder } from './hubspot/hubspot-seed.ts';
+
+/** The part of the Stripe provider (core/sandbox/stripe, another branch) the sandbox wiring uses. */
+export interface StripeProviderLike extends SandboxProvider, StripeSeeder {
+  name: 'stripe';
+  createKey(permissions?: string[]): string;
+}
+
+type StripeModule = { createStripeProvider(ctx: SandboxContext): StripeProviderLike };
+
+/**
+ * Loads the Stripe provider if this build has it. It lives on another branch until merged, so it is
+ * imported by a computed specifier: the sandbox (and typecheck) work without it, and once
+ * `core/sandbox/stripe/stripe-provider.ts` exists it is registered here, the one place that does.
+ */
+export async function loadStripeModule(): Promise<StripeModule | undefined> {
+  const specifier = './stripe/stripe-provider.ts';
+  try {
+    return (await import(specifier)) as StripeModule;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('stripe-provider')) return undefined;
+    throw error;
+  }
+}
+
+/** Every simulated provider of a sandbox, built once its database and clock exist. */
+export function buildProviders(ctx: SandboxContext, options: { hubspot: HubSpotProviderOptions; stripe?: StripeModule }): SandboxProvider[] {
+  const stripe = options.stripe?.createStripeProvider(ctx);
+  const hubspot = createHubSpotProvider(ctx, { ...options.hubspot, stripe: () => stripe });
+  return stripe ? [hubspot, stripe] : [hubspot];
+}
