@@ -106,7 +106,7 @@ export function createOAuth(auth: Auth, portals: Portals, now: () => number) {
     trialScopeToScopeGroupPks: '',
     isUserLevel: false,
     installingUserId: row.user_id,
-    appInstallId: row.app_id,
+    appInstallId: String(row.app_id),
     audience: 'public',
     isPrivateDistribution: false,
     isServiceAccount: false,
