@@ -171,6 +171,7 @@ export function associationRoutes(deps: { db: Db; records: Records; associations
         const b = mustExist(call.portal.portalId, to, call.params.toObjectId!);
         const types = associations.resolveTypes(from, to, readJson(call.req));
         db.transaction(() => associations.replaceLabels(call.portal.portalId, from, a.id, to, b.id, types, call.now))();
+        // Numbers, as the docs' example shows (the spec says strings; see test/harness/openapi.ts).
         return ok({ fromObjectTypeId: from.id, fromObjectId: a.id, toObjectTypeId: to.id, toObjectId: b.id, labels: associations.labelsBetween(a.id, to, b.id) }, 201);
       },
     },
