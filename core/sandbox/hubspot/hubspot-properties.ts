@@ -60,12 +60,16 @@ export function createPropertyCatalog(db: Db, clock: SandboxClock, ownerExists: 
     }
     return defs;
   };
+  /** Bumped on every definition change, so renderers can cache per-selection plans. */
+  let version = 0;
   const save = (portalId: number, type: ObjectType, def: PropertyDefinition) => {
     upsertStmt.run(portalId, type.id, def.name, JSON.stringify(def), def.archived ? 1 : 0);
     cache.delete(key(portalId, type));
+    version++;
   };
 
   const catalog = {
+    version: () => version,
     /** Copies HubSpot's default properties and groups into a portal that has none yet. */
     ensureDefaults(portalId: number): void {
       db.transaction(() => {
@@ -78,6 +82,7 @@ export function createPropertyCatalog(db: Db, clock: SandboxClock, ownerExists: 
           cache.delete(key(portalId, type));
         }
       })();
+      version++;
     },
 
     get(portalId: number, type: ObjectType, name: string): PropertyDefinition | undefined {
@@ -226,6 +231,7 @@ export function createPropertyCatalog(db: Db, clock: SandboxClock, ownerExists: 
 
     reset(): void {
       cache.clear();
+      version++;
     },
   };
   return catalog;

@@ -18,12 +18,29 @@ export const TIER_LIMITS: Record<Tier, { tenSecondly: number; daily: number }> =
 export const OAUTH_TEN_SECONDLY = 110;
 export const SEARCH_PER_SECOND = 5;
 
-/** Timestamps of recent requests in one window; old ones drop off the front. */
+/** Timestamps of recent requests in one window (ascending); old ones drop off the front. */
 class Window {
-  private readonly times: number[] = [];
+  private times: number[] = [];
+  private head = 0;
+  /** Requests within `span` ms before `now`; forgets those older than `span`. */
   count(now: number, span: number): number {
-    while (this.times.length > 0 && this.times[0]! <= now - span) this.times.shift();
-    return this.times.length;
+    while (this.head < this.times.length && this.times[this.head]! <= now - span) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    return this.times.length - this.head;
+  }
+  /** Requests after `since`, without forgetting anything (binary search). */
+  countSince(since: number): number {
+    let lo = this.head;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.times[mid]! <= since) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.times.length - lo;
   }
   add(now: number): void {
     this.times.push(now);
@@ -105,7 +122,7 @@ export function createRateLimiter(clock: SandboxClock, settings: { limits: boole
         h['X-HubSpot-RateLimit-Max'] = String(max);
         h['X-HubSpot-RateLimit-Remaining'] = String(Math.max(0, remaining));
         h['X-HubSpot-RateLimit-Secondly'] = String(Math.floor(max / 10));
-        h['X-HubSpot-RateLimit-Secondly-Remaining'] = String(Math.max(0, Math.floor(max / 10) - w.count(now, 1000)));
+        h['X-HubSpot-RateLimit-Secondly-Remaining'] = String(Math.max(0, Math.floor(max / 10) - w.countSince(now - 1000)));
         return h;
       };
       if (enforce && used >= max) {

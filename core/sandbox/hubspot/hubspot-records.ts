@@ -73,6 +73,10 @@ export function createRecords(db: Db, clock: SandboxClock, catalog: PropertyCata
   const maxIdStmt = db.prepare('select max(id) from hs_objects').pluck();
   let lastId = 0;
   let hasShadows = (db.prepare('select count(*) from hs_search_shadow').pluck().get() as number) > 0;
+  /** Latest time any row becomes visible to search; once it has passed, search can skip the lag check. */
+  let maxVisibleAt = Number(db.prepare('select max(visible_at) from hs_objects').pluck().get() ?? 0);
+  /** Bumped on every write, so search can cache totals of repeated queries. */
+  let version = 0;
 
   const toRecord = (row: RecordRow, type: ObjectType): CrmRecord => ({
     id: row.id,
@@ -124,12 +128,63 @@ export function createRecords(db: Db, clock: SandboxClock, catalog: PropertyCata
     return emailOwnerStmt.get(portalId, email.trim().toLowerCase()) as number | undefined;
   }
 
+  type Source = 'created' | 'updated' | 'id' | 'value';
+  const plans = new Map<string, Array<[string, Source]>>();
+  /**
+   * Which properties a response carries, sorted like HubSpot's, and where each value comes from.
+   * Requested-but-unset properties are null; unknown ones are left out. Plans for list and search
+   * selections are cached (per definitions version), since every record of a page shares one.
+   */
+  function plan(portalId: number, type: ObjectType, selection: PropertySelection, values: Record<string, string>): Array<[string, Source]> {
+    const cacheable = selection.kind === 'defaults' || selection.kind === 'requested';
+    const key = cacheable ? `${catalog.version()}|${portalId}|${type.id}|${selection.kind === 'requested' ? selection.names.join(',') : ''}` : '';
+    const cached = cacheable ? plans.get(key) : undefined;
+    if (cached) return cached;
+    let names: string[];
+    switch (selection.kind) {
+      case 'defaults':
+        names = [...type.defaultProperties, ...systemProperties(type)];
+        break;
+      case 'requested':
+        names = [...selection.names, ...systemProperties(type)];
+        break;
+      case 'all':
+        names = [...Object.keys(values), ...systemProperties(type)];
+        break;
+      case 'written':
+        names = [...selection.names, 'hs_object_id', type.lastModified];
+        break;
+    }
+    const result: Array<[string, Source]> = [];
+    for (const name of [...new Set(names)].sort()) {
+      if (name === 'createdate') result.push([name, 'created']);
+      else if (name === type.lastModified) result.push([name, 'updated']);
+      else if (name === 'hs_object_id') result.push([name, 'id']);
+      else if ((!cacheable && name in values) || catalog.get(portalId, type, name)) result.push([name, 'value']);
+    }
+    if (cacheable) {
+      if (plans.size > 500) plans.clear();
+      plans.set(key, result);
+    }
+    return result;
+  }
+
   const records = {
     nextId,
     resetIds(): void {
       lastId = 0;
       hasShadows = false;
+      maxVisibleAt = 0;
+      version++;
     },
+    /** Call after writing rows directly (seeding). */
+    touched(): void {
+      version++;
+      maxVisibleAt = Number(db.prepare('select max(visible_at) from hs_objects').pluck().get() ?? 0);
+    },
+    version: () => version,
+    /** True when every row is visible to search at `now` and no older versions are being shown. */
+    allVisible: (now: number) => !hasShadows && maxVisibleAt <= now,
 
     get: getRecord,
     fromRow: toRecord,
@@ -168,6 +223,8 @@ export function createRecords(db: Db, clock: SandboxClock, catalog: PropertyCata
       for (const [name, value] of written) if (value !== '') values[name] = value;
       derive(type, values, written);
       insertStmt.run(id, portalId, type.id, now, now, now + settings.searchLagMs, JSON.stringify(values));
+      version++;
+      maxVisibleAt = Math.max(maxVisibleAt, now + settings.searchLagMs);
       if (type.name === 'contacts') indexEmails(portalId, id, values);
       return { id, portalId, type, createdAt: now, updatedAt: now, archived: false, archivedAt: null, visibleAt: now + settings.searchLagMs, values };
     },
@@ -192,12 +249,15 @@ export function createRecords(db: Db, clock: SandboxClock, catalog: PropertyCata
         } else if (shadowStmt.get(record.id) !== undefined) extendShadowStmt.run(now + lag, record.id);
       } else if (hasShadows) deleteShadowStmt.run(record.id);
       updateStmt.run(JSON.stringify(values), now, now + lag, record.id);
+      version++;
+      maxVisibleAt = Math.max(maxVisibleAt, now + lag);
       if (record.type.name === 'contacts' && (written.has('email') || written.has('hs_additional_emails'))) indexEmails(record.portalId, record.id, values);
       return { record: { ...record, values, updatedAt: now, visibleAt: now + lag }, derived };
     },
 
     archive(record: CrmRecord, now: number): void {
       archiveStmt.run(now, now, record.id);
+      version++;
       if (record.type.name === 'contacts') deleteEmailsStmt.run(record.id);
       if (hasShadows) deleteShadowStmt.run(record.id);
       db.prepare('delete from hs_associations where from_id = ?').run(record.id);
@@ -211,40 +271,16 @@ export function createRecords(db: Db, clock: SandboxClock, catalog: PropertyCata
     /** A record in the API's shape. */
     render(record: CrmRecord, selection: PropertySelection): SimplePublicObject {
       const type = record.type;
-      const system: Record<string, string> = {
-        createdate: iso(record.createdAt),
-        hs_object_id: String(record.id),
-        [type.lastModified]: iso(record.updatedAt),
-      };
-      let names: string[];
-      switch (selection.kind) {
-        case 'defaults':
-          names = [...type.defaultProperties, ...systemProperties(type)];
-          break;
-        case 'requested':
-          names = [...selection.names, ...systemProperties(type)];
-          break;
-        case 'all':
-          names = [...Object.keys(record.values), ...systemProperties(type)];
-          break;
-        case 'written':
-          names = [...selection.names, 'hs_object_id', type.lastModified];
-          break;
-      }
+      const createdAt = iso(record.createdAt);
+      const updatedAt = iso(record.updatedAt);
       const properties: Record<string, string | null> = {};
-      for (const name of names.sort()) {
-        if (name in properties) continue;
-        if (name in system) properties[name] = system[name]!;
-        else if (name in record.values) properties[name] = record.values[name]!;
-        else if (catalog.get(record.portalId, type, name)) properties[name] = null;
+      for (const [name, source] of plan(record.portalId, type, selection, record.values)) {
+        if (source === 'created') properties[name] = createdAt;
+        else if (source === 'updated') properties[name] = updatedAt;
+        else if (source === 'id') properties[name] = String(record.id);
+        else properties[name] = record.values[name] ?? null;
       }
-      const object: SimplePublicObject = {
-        id: String(record.id),
-        properties,
-        createdAt: iso(record.createdAt),
-        updatedAt: iso(record.updatedAt),
-        archived: record.archived,
-      };
+      const object: SimplePublicObject = { id: String(record.id), properties, createdAt, updatedAt, archived: record.archived };
       if (record.archived && record.archivedAt !== null) object.archivedAt = iso(record.archivedAt);
       return object;
     },

@@ -47,6 +47,7 @@ type Kind = 'id' | 'msColumn' | 'number' | 'dateMs' | 'datetimeIso' | 'enum' | '
  * case-insensitive, enumerations are case-sensitive, dates are epoch milliseconds.
  */
 export function createSearch(db: Db, catalog: PropertyCatalog, records: Records) {
+  const totals = new Map<string, number>();
   db.function('hs_token_match', { deterministic: true }, (value: unknown, pattern: unknown) => (tokenMatch(value, pattern) ? 1 : 0));
 
   const kindOf = (portalId: number, type: ObjectType, name: string): { kind: Kind; expr: string; def?: PropertyDefinition } => {
@@ -214,6 +215,7 @@ export function createSearch(db: Db, catalog: PropertyCatalog, records: Records)
 
   /** Rows search can see: live, indexed, plus the older versions of records updated inside the lag. */
   const source = (portalId: number, type: ObjectType, now: number): Sql => {
+    if (records.allVisible(now)) return { sql: '(select id, created_at, updated_at, props from hs_objects where portal_id = ? and type = ? and archived = 0) o', params: [portalId, type.id] };
     const base = 'select id, created_at, updated_at, props from hs_objects where portal_id = ? and type = ? and archived = 0 and visible_at <= ?';
     if (!records.hasShadows()) return { sql: `(${base}) o`, params: [portalId, type.id, now] };
     return {
@@ -251,7 +253,17 @@ export function createSearch(db: Db, catalog: PropertyCatalog, records: Records)
       const where = conditions.length ? `where ${conditions.map((c) => c.sql).join(' and ')}` : '';
       const params = [...from.params, ...conditions.flatMap((c) => c.params)];
       // `total` counts every match, beyond the 10,000 a query can page through (UNCONFIRMED whether HubSpot caps it).
-      const total = db.prepare(`select count(*) from ${from.sql} ${where}`).pluck().get(...params) as number;
+      // Paging re-runs one query many times; its total is cached until the next write.
+      const countSql = `select count(*) from ${from.sql} ${where}`;
+      const cacheKey = records.allVisible(now) ? `${records.version()}|${catalog.version()}|${countSql}|${JSON.stringify(params)}` : undefined;
+      let total = cacheKey ? totals.get(cacheKey) : undefined;
+      if (total === undefined) {
+        total = db.prepare(countSql).pluck().get(...params) as number;
+        if (cacheKey) {
+          if (totals.size > 200) totals.clear();
+          totals.set(cacheKey, total);
+        }
+      }
       const pageSize = Math.min(limit, SEARCH_RESULT_CAP - offset);
       const rows = db
         .prepare(`select o.id, o.created_at, o.updated_at, o.props from ${from.sql} ${where} order by ${compileSort(portalId, type, request.sorts)} limit ? offset ?`)

@@ -258,5 +258,6 @@ export function seedPortal(deps: { db: Db; records: Records; catalog: PropertyCa
       ms: 0,
     };
   })();
+  records.touched();
   return { ...report, ms: Date.now() - started };
 }
