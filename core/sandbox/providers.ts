@@ -1,3 +1,5 @@
+import { defineMigrations } from '../store/migrations.ts';
+import { jsonBody } from './sandbox-http.ts';
 import type { SandboxContext, SandboxProvider } from './sandbox-provider.ts';
 import { createHubSpotProvider, type HubSpotProviderOptions } from './hubspot/hubspot-provider.ts';
 import type { StripeSeeder } from './hubspot/hubspot-seed.ts';
@@ -30,5 +32,34 @@ export async function loadStripeModule(): Promise<StripeModule | undefined> {
 export function buildProviders(ctx: SandboxContext, options: { hubspot: HubSpotProviderOptions; stripe?: StripeModule }): SandboxProvider[] {
   const stripe = options.stripe?.createStripeProvider(ctx);
   const hubspot = createHubSpotProvider(ctx, { ...options.hubspot, stripe: () => stripe });
-  return stripe ? [hubspot, stripe] : [hubspot];
+  return stripe ? [hubspot, stripe, stripeKeysRoute(stripe)] : [hubspot];
+}
+
+/**
+ * `POST /__sandbox/stripe/keys {permissions?}` → `{key}`: mints a restricted key through the Stripe
+ * provider's `createKey`, for tests and support agents (unless the Stripe provider serves it itself,
+ * being asked first).
+ */
+function stripeKeysRoute(stripe: StripeProviderLike): SandboxProvider {
+  return {
+    name: 'stripe-keys',
+    migrations: defineMigrations('stripe-keys', []),
+    handle: () => undefined,
+    state: () => undefined,
+    reset: () => {},
+    admin(req, route) {
+      if (req.method !== 'POST' || route !== 'stripe/keys') return undefined;
+      let body: { permissions?: unknown } | undefined;
+      try {
+        body = jsonBody(req);
+      } catch {
+        return { status: 400, body: { message: 'the body must be JSON' } };
+      }
+      const permissions = body?.permissions;
+      if (permissions !== undefined && !(Array.isArray(permissions) && permissions.every((p) => typeof p === 'string'))) {
+        return { status: 400, body: { message: '"permissions" must be an array of strings' } };
+      }
+      return { status: 200, body: { key: stripe.createKey(permissions as string[] | undefined) } };
+    },
+  };
 }
