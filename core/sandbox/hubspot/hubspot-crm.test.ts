@@ -53,6 +53,9 @@ describe('Properties API', () => {
     expect((await sb.call('GET', '/crm/v3/properties/contacts/favourite_colour')).status).toBe(404);
     expect((await sb.call('POST', '/crm/v3/objects/contacts', { body: { properties: { favourite_colour: 'blue' } } })).body.errors[0].code).toBe('PROPERTY_DOESNT_EXIST');
     expect((await sb.call('DELETE', '/crm/v3/properties/contacts/email')).status).toBe(400);
+    const missing = await sb.call('GET', '/crm/v3/properties/contacts/no_such_property');
+    expect(missing.status).toBe(404);
+    spec.response('GET', '/crm/v3/properties/{objectType}/{propertyName}', 404, missing.body);
     const groups = await sb.call('GET', '/crm/v3/properties/contacts/groups');
     spec.response('GET', '/crm/v3/properties/{objectType}/groups', 200, groups.body);
     expect(groups.body.results.map((g: { name: string }) => g.name)).toContain('contactinformation');
@@ -91,6 +94,10 @@ describe('Associations v4', () => {
     expect(inverse.results[0]!.associationTypes.map((t) => t.typeId).sort()).toEqual([2, 280]);
     const wrong = await sb.call('PUT', `/crm/v4/objects/contacts/${contact.id}/associations/companies/${b!.id}`, { body: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] });
     expect(wrong.status).toBe(400);
+    spec.response('PUT', '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}', 400, wrong.body);
+    const noRecord = await sb.call('GET', '/crm/v4/objects/contacts/88888888/associations/companies');
+    expect(noRecord.status).toBe(404);
+    spec.response('GET', '/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}', 404, noRecord.body);
     expect((await sb.call('DELETE', `/crm/v4/objects/contacts/${contact.id}/associations/companies/${b!.id}`)).status).toBe(204);
     expect((await hs.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'companies')).results).toHaveLength(1);
   });
@@ -210,6 +217,9 @@ describe('owners, pipelines, account info', () => {
     expect(byEmail.results.map((o) => o.id)).toEqual([owner.id]);
     const one = await sb.call('GET', `/crm/v3/owners/${owner.id}`);
     spec.response('GET', '/crm/v3/owners/{ownerId}', 200, one.body);
+    const missing = await sb.call('GET', '/crm/v3/owners/1');
+    expect(missing.status).toBe(404);
+    spec.response('GET', '/crm/v3/owners/{ownerId}', 404, missing.body);
     // hubspot_owner_id only takes owner ids.
     expect((await sb.call('POST', '/crm/v3/objects/contacts', { body: { properties: { hubspot_owner_id: owner.id } } })).status).toBe(201);
     expect((await sb.call('POST', '/crm/v3/objects/contacts', { body: { properties: { hubspot_owner_id: String(owner.userId) } } })).body.errors[0].code).toBe('INVALID_OWNER_ID');
@@ -222,6 +232,9 @@ describe('owners, pipelines, account info', () => {
     expect(pipeline).toMatchObject({ id: 'default', createdAt: '1970-01-01T00:00:00.000Z' });
     expect(pipeline.stages.map((s: { id: string }) => s.id)).toEqual(['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost']);
     expect(pipeline.stages.at(-2).metadata).toEqual({ isClosed: 'true', probability: '1.0' });
+    const missing = await sb.call('GET', '/crm/v3/pipelines/deals/nope');
+    expect(missing.status).toBe(404);
+    specs.pipelines().response('GET', '/crm/v3/pipelines/{objectType}/{pipelineId}', 404, missing.body);
     const sdk = await sb.client().crm.pipelines.pipelinesApi.getAll('deals');
     expect(sdk.results[0]!.stages).toHaveLength(7);
   });
@@ -232,6 +245,10 @@ describe('owners, pipelines, account info', () => {
     expect(res.body).toMatchObject({ portalId: sb.portal.portalId, accountType: 'STANDARD', timeZone: 'US/Eastern', companyCurrency: 'USD', uiDomain: 'app.hubspot.com', dataHostingLocation: 'na1' });
     expect(res.body.utcOffset).toMatch(/^-0[45]:00$/);
     expect(res.body.utcOffsetMilliseconds).toBe(Number(res.body.utcOffset.slice(0, 3)) * 3_600_000);
+    const { body: noOauth } = await sb.admin('tokens', { scopes: ['crm.objects.contacts.read'] });
+    const denied = await sb.call('GET', '/account-info/v3/details', { token: noOauth.token });
+    expect(denied.status).toBe(403);
+    specs.accountInfo().response('GET', '/account-info/v3/details', 403, denied.body);
     const sdk = await sb.client().apiRequest({ method: 'GET', path: '/account-info/v3/details' });
     expect(((await sdk.json()) as { portalId: number }).portalId).toBe(sb.portal.portalId);
   });

@@ -267,6 +267,12 @@ export function createRecords(db: Db, clock: SandboxClock, catalog: PropertyCata
 
     /** True while some updated record's older version is still what search shows. */
     hasShadows: (): boolean => hasShadows,
+    /** Forgets older versions whose lag has passed, so search goes back to the plain (cached) path. */
+    pruneShadows(now: number): void {
+      if (!hasShadows) return;
+      db.prepare('delete from hs_search_shadow where visible_until <= ?').run(now);
+      hasShadows = (db.prepare('select count(*) from hs_search_shadow').pluck().get() as number) > 0;
+    },
 
     /** A record in the API's shape. */
     render(record: CrmRecord, selection: PropertySelection): SimplePublicObject {

@@ -231,6 +231,7 @@ export function createSearch(db: Db, catalog: PropertyCatalog, records: Records)
     },
 
     run(portalId: number, type: ObjectType, request: SearchRequest, now: number): { total: number; records: CrmRecord[]; nextAfter?: string } {
+      records.pruneShadows(now);
       const limit = request.limit ?? 10;
       if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_MAX_LIMIT) {
         validationError(`limit must be an integer from 1 to ${SEARCH_MAX_LIMIT}; got ${JSON.stringify(request.limit)}.`, { errors: [{ message: `limit: must be between 1 and ${SEARCH_MAX_LIMIT}`, code: 'INVALID_LIMIT', context: { limit: [String(request.limit)] } }] });
