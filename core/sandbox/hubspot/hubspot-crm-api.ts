@@ -1,5 +1,5 @@
 import type { Db } from '../../store/database.ts';
-import { type ApiRoute, batchEnvelope, noContent, objectScopes, objectTypeParam, ok, queryBool, queryLimit, readInputs, readJson, readObject } from './hubspot-api-kit.ts';
+import { type ApiCall, type ApiRoute, batchEnvelope, noContent, objectScopes, objectTypeParam, ok, queryBool, queryLimit, readInputs, readJson, readObject } from './hubspot-api-kit.ts';
 import { type Associations, type AssociationType, associationType, defaultTypeId } from './hubspot-associations.ts';
 import { DEFAULT_DEAL_STAGES, type PropertyDefinition } from './hubspot-default-properties.ts';
 import { fail, standardError, validationError } from './hubspot-errors.ts';
@@ -138,6 +138,37 @@ export function associationRoutes(deps: { db: Db; records: Records; associations
     return record;
   };
   const labelsOf = (types: AssociationType[]) => types.map((t) => t.label).filter((l): l is string => l !== null);
+
+  /**
+   * Associates each existing pair with its types, in one transaction; pairs with a missing record
+   * become one OBJECT_NOT_FOUND error (207) naming the missing ids.
+   */
+  const associatePairs = <R>(
+    call: ApiCall,
+    from: ObjectType,
+    to: ObjectType,
+    pairs: Array<{ from?: { id?: unknown }; to?: { id?: unknown }; types: AssociationType[] }>,
+    result: (fromId: number, toId: number, types: AssociationType[]) => R,
+  ) => {
+    const results: R[] = [];
+    const missing: string[] = [];
+    db.transaction(() => {
+      for (const pair of pairs) {
+        const a = idOf(pair.from?.id);
+        const b = idOf(pair.to?.id);
+        const ra = a === undefined ? undefined : records.get(call.portal.portalId, from, a);
+        const rb = b === undefined ? undefined : records.get(call.portal.portalId, to, b);
+        if (!ra || !rb) {
+          missing.push(String(!ra ? pair.from?.id : pair.to?.id));
+          continue;
+        }
+        associations.add(call.portal.portalId, from, ra.id, to, rb.id, pair.types, call.now);
+        results.push(result(ra.id, rb.id, pair.types));
+      }
+    })();
+    const errors = missing.length ? [standardError('OBJECT_NOT_FOUND', 'One or more objects of the association do not exist.', { ids: missing })] : [];
+    return { results, errors };
+  };
   const typeView = (t: AssociationType) => ({ category: 'HUBSPOT_DEFINED', typeId: t.typeId, label: t.label });
 
   return [
@@ -217,24 +248,13 @@ export function associationRoutes(deps: { db: Db; records: Records; associations
         const to = objectTypeParam(call.params.toObjectType);
         const typeId = defaultTypeId(from, to);
         if (typeId === undefined) validationError(`No default association between ${from.name} and ${to.name}`);
+        const defaultType = associationType(typeId)!;
         const inputs = readInputs<{ from?: { id?: unknown }; to?: { id?: unknown } }>(call.req, 2000);
-        const results: unknown[] = [];
-        const missing: string[] = [];
-        db.transaction(() => {
-          for (const input of inputs) {
-            const a = idOf(input?.from?.id);
-            const b = idOf(input?.to?.id);
-            const ra = a === undefined ? undefined : records.get(call.portal.portalId, from, a);
-            const rb = b === undefined ? undefined : records.get(call.portal.portalId, to, b);
-            if (!ra || !rb) {
-              missing.push(String(!ra ? input?.from?.id : input?.to?.id));
-              continue;
-            }
-            associations.add(call.portal.portalId, from, ra.id, to, rb.id, [associationType(typeId)!], call.now);
-            results.push({ from: { id: String(ra.id) }, to: { id: String(rb.id) }, associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId } });
-          }
-        })();
-        const errors = missing.length ? [standardError('OBJECT_NOT_FOUND', 'One or more objects of the association do not exist.', { ids: missing })] : [];
+        const { results, errors } = associatePairs(call, from, to, inputs.map((i) => ({ ...i, types: [defaultType] })), (a, b) => ({
+          from: { id: String(a) },
+          to: { id: String(b) },
+          associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId },
+        }));
         return ok(batchEnvelope(call.now, results, errors), errors.length ? 207 : 200);
       },
     },
@@ -246,24 +266,8 @@ export function associationRoutes(deps: { db: Db; records: Records; associations
         const from = objectTypeParam(call.params.fromObjectType);
         const to = objectTypeParam(call.params.toObjectType);
         const inputs = readInputs<{ from?: { id?: unknown }; to?: { id?: unknown }; types?: unknown }>(call.req, 2000);
-        const plans = inputs.map((input) => ({ input, types: associations.resolveTypes(from, to, input?.types) }));
-        const results: unknown[] = [];
-        const missing: string[] = [];
-        db.transaction(() => {
-          for (const { input, types } of plans) {
-            const a = idOf(input.from?.id);
-            const b = idOf(input.to?.id);
-            const ra = a === undefined ? undefined : records.get(call.portal.portalId, from, a);
-            const rb = b === undefined ? undefined : records.get(call.portal.portalId, to, b);
-            if (!ra || !rb) {
-              missing.push(String(!ra ? input.from?.id : input.to?.id));
-              continue;
-            }
-            associations.add(call.portal.portalId, from, ra.id, to, rb.id, types, call.now);
-            results.push({ fromObjectTypeId: from.id, fromObjectId: ra.id, toObjectTypeId: to.id, toObjectId: rb.id, labels: labelsOf(types) });
-          }
-        })();
-        const errors = missing.length ? [standardError('OBJECT_NOT_FOUND', 'One or more objects of the association do not exist.', { ids: missing })] : [];
+        const pairs = inputs.map((input) => ({ from: input?.from, to: input?.to, types: associations.resolveTypes(from, to, input?.types) }));
+        const { results, errors } = associatePairs(call, from, to, pairs, (a, b, types) => ({ fromObjectTypeId: from.id, fromObjectId: a, toObjectTypeId: to.id, toObjectId: b, labels: labelsOf(types) }));
         return ok(batchEnvelope(call.now, results, errors), errors.length ? 207 : 201);
       },
     },

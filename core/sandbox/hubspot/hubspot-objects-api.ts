@@ -134,6 +134,10 @@ export function objectRoutes(deps: { db: Db; records: Records; search: Search; a
     return written;
   };
 
+  /** The live record a batch input names (by id, or by its idProperty). */
+  const findInput = (call: ApiCall, type: ObjectType, id: string, idProperty: string | undefined): CrmRecord | undefined =>
+    idProperty ? records.findBy(call.portal.portalId, type, idProperty, id) : /^\d+$/.test(id) ? records.get(call.portal.portalId, type, Number(id)) : undefined;
+
   const missingError = (type: ObjectType, ids: string[], traceIds: string[] = []) => {
     const context: Record<string, string[]> = { ids };
     if (traceIds.length) context.objectWriteTraceId = traceIds;
@@ -323,11 +327,7 @@ export function objectRoutes(deps: { db: Db; records: Records; search: Search; a
         const claimed = new Map<string, number>();
         for (const input of inputs) {
           const id = String(input?.id ?? '');
-          const record = input.idProperty
-            ? records.findBy(call.portal.portalId, type, input.idProperty, id)
-            : /^\d+$/.test(id)
-              ? records.get(call.portal.portalId, type, Number(id))
-              : undefined;
+          const record = findInput(call, type, id, input.idProperty);
           if (!record) {
             missing.push(id);
             if (input.objectWriteTraceId) traces.push(input.objectWriteTraceId);
@@ -410,8 +410,7 @@ export function objectRoutes(deps: { db: Db; records: Records; search: Search; a
         const inputs = readInputs<{ id?: unknown }>(call.req, BATCH_MAX);
         db.transaction(() => {
           for (const input of inputs) {
-            const id = String(input?.id ?? '');
-            const record = /^\d+$/.test(id) ? records.get(call.portal.portalId, type, Number(id)) : undefined;
+            const record = findInput(call, type, String(input?.id ?? ''), undefined);
             if (record) records.archive(record, call.now);
           }
         })();

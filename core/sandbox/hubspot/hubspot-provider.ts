@@ -3,12 +3,12 @@ import { jsonBody, type SandboxRequest, type SandboxResponse } from '../sandbox-
 import type { SandboxContext, SandboxProvider } from '../sandbox-provider.ts';
 import type { ApiRoute } from './hubspot-api-kit.ts';
 import { createAssociations } from './hubspot-associations.ts';
-import { ALL_SCOPES, createAuth, DEFAULT_OAUTH_APP, type OAuthApp } from './hubspot-auth.ts';
+import { createAuth, DEFAULT_OAUTH_APP, type OAuthApp } from './hubspot-auth.ts';
 import { accountRoutes, associationRoutes, ownerView, propertyRoutes } from './hubspot-crm-api.ts';
 import { errorBody, HubSpotError } from './hubspot-errors.ts';
 import { createLists, listRoutes } from './hubspot-lists.ts';
 import { createOAuth } from './hubspot-oauth.ts';
-import { objectTypeById, OBJECT_TYPES, resolveObjectType } from './hubspot-object-types.ts';
+import { resolveObjectType } from './hubspot-object-types.ts';
 import { objectRoutes } from './hubspot-objects-api.ts';
 import { createPortals, isTier, type Portal, type Tier, TIERS } from './hubspot-portals.ts';
 import { createPropertyCatalog } from './hubspot-properties.ts';
@@ -96,7 +96,7 @@ export function createHubSpotProvider(ctx: SandboxContext, options: HubSpotProvi
     const ownerExistsStmt = db.prepare('select 1 from hs_owners where portal_id = ? and id = ? and archived = 0').pluck();
     const ownerExists = (portalId: number, ownerId: string) => /^\d+$/.test(ownerId) && ownerExistsStmt.get(portalId, Number(ownerId)) !== undefined;
     const catalog = createPropertyCatalog(db, clock, ownerExists);
-    const records = createRecords(db, clock, catalog, settings);
+    const records = createRecords(db, catalog, settings);
     const search = createSearch(db, catalog, records);
     const associations = createAssociations(db);
     const lists = createLists(db, search, clock.now);
@@ -328,4 +328,3 @@ export function createHubSpotProvider(ctx: SandboxContext, options: HubSpotProvi
   return provider;
 }
 
-export { ALL_SCOPES, OBJECT_TYPES, objectTypeById };

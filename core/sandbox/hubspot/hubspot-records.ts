@@ -1,6 +1,4 @@
 import type { Db } from '../../store/database.ts';
-import type { SandboxClock } from '../sandbox-clock.ts';
-import type { PropertyDefinition } from './hubspot-default-properties.ts';
 import { fail, type PropertyProblem } from './hubspot-errors.ts';
 import { type ObjectType, systemProperties } from './hubspot-object-types.ts';
 import type { PropertyCatalog } from './hubspot-properties.ts';
@@ -58,7 +56,7 @@ export interface RecordSettings {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Storage of CRM records: rows, the email index, search visibility, and the API rendering. */
-export function createRecords(db: Db, clock: SandboxClock, catalog: PropertyCatalog, settings: RecordSettings) {
+export function createRecords(db: Db, catalog: PropertyCatalog, settings: RecordSettings) {
   const getStmt = db.prepare('select * from hs_objects where id = ? and portal_id = ? and type = ?');
   const insertStmt = db.prepare('insert into hs_objects (id, portal_id, type, created_at, updated_at, archived, archived_at, visible_at, props) values (?, ?, ?, ?, ?, 0, null, ?, ?)');
   const updateStmt = db.prepare('update hs_objects set props = ?, updated_at = ?, visible_at = ? where id = ?');
@@ -297,8 +295,6 @@ export function createRecords(db: Db, clock: SandboxClock, catalog: PropertyCata
       return { written: values, problems };
     },
 
-    definition: (portalId: number, type: ObjectType, name: string): PropertyDefinition | undefined => catalog.get(portalId, type, name),
-    now: () => clock.now(),
   };
   return records;
 }
