@@ -108,6 +108,28 @@ describe('syncdesk sandbox (CLI)', () => {
     expect(await exited).toBe(0);
   });
 
+  it('prints "sandbox listening on <url>" and stops on SIGTERM', async () => {
+    const temp = makeTempDir('syncdesk-cli-');
+    cleanups.push(temp.cleanup);
+    const child = spawn(process.execPath, [path.join(repoRoot, 'core', 'cli', 'syncdesk.ts'), 'sandbox', '--data', temp.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanups.push(() => {
+      child.kill();
+    });
+    const line = await new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+    });
+    expect(line).toMatch(/^sandbox listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const health = await fetch(`${line.slice('sandbox listening on '.length)}/__sandbox/health`);
+    expect(((await health.json()) as { ok: boolean }).ok).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
   it('refuses bad flags with exit code 2', async () => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'core', 'cli', 'syncdesk.ts'), 'sandbox', '--tier', 'gold'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';

@@ -61,9 +61,8 @@ export function readObject(req: SandboxRequest): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** Batch `inputs`, with HubSpot's per-endpoint maximum. */
-export function readInputs<T>(req: SandboxRequest, max: number): T[] {
-  const body = readObject(req);
+/** Batch `inputs`, with HubSpot's per-endpoint maximum. Pass `body` when the handler already read it. */
+export function readInputs<T>(req: SandboxRequest, max: number, body: Record<string, unknown> = readObject(req)): T[] {
   if (!Array.isArray(body.inputs)) validationError('Invalid input JSON: "inputs" must be an array.');
   const inputs = body.inputs as T[];
   if (inputs.length > max) {

@@ -1,5 +1,5 @@
 import type { Db } from '../../store/database.ts';
-import { type ApiCall, type ApiRoute, batchEnvelope, noContent, objectScopes, objectTypeParam, ok, queryBool, queryLimit, readInputs, readJson, readObject } from './hubspot-api-kit.ts';
+import { type ApiCall, type ApiRoute, batchEnvelope, noContent, objectScopes, objectTypeParam, ok, queryBool, queryLimit, queryList, readInputs, readJson, readObject } from './hubspot-api-kit.ts';
 import { type Associations, type AssociationType, associationType, defaultTypeId } from './hubspot-associations.ts';
 import { DEFAULT_DEAL_STAGES, type PropertyDefinition } from './hubspot-default-properties.ts';
 import { fail, standardError, validationError } from './hubspot-errors.ts';
@@ -31,7 +31,7 @@ export function propertyRoutes(catalog: PropertyCatalog, ownerOptions: (portalId
       scopes: read,
       handler(call) {
         const type = objectTypeParam(call.params.objectType);
-        const wanted = call.req.query.get('properties')?.split(',').filter(Boolean);
+        const wanted = queryList(call.req.query, 'properties');
         const defs = catalog.list(call.portal.portalId, type, queryBool(call.req.query, 'archived')).filter((d) => !wanted || wanted.includes(d.name));
         // No paging: every property in one response (hubspot-api-facts §4).
         return ok({ results: defs.map((d) => present(call.portal, d)) });

@@ -238,7 +238,7 @@ export function objectRoutes(deps: { db: Db; records: Records; search: Search; a
       handler(call) {
         const type = objectTypeParam(call.params.objectType);
         const body = readObject(call.req);
-        const inputs = readInputs<{ id?: unknown }>(call.req, BATCH_MAX);
+        const inputs = readInputs<{ id?: unknown }>(call.req, BATCH_MAX, body);
         const history = Array.isArray(body.propertiesWithHistory) ? (body.propertiesWithHistory as string[]) : [];
         if (history.length && inputs.length > HISTORY_BATCH_MAX) {
           validationError(`The maximum number of inputs supported in a batch request for property histories is ${HISTORY_BATCH_MAX}. Please reduce the number of items and try again`);
