@@ -168,9 +168,10 @@ export function objectRoutes(deps: { db: Db; records: Records; search: Search; a
         const names = queryList(q, 'properties');
         const assocNames = queryList(q, 'associations');
         const rows = listStmt.all(call.portal.portalId, type.id, archived ? 1 : 0, Number(afterRaw || 0), limit + 1) as RecordRow[];
+        const wanted = selection(names);
         const page = rows.slice(0, limit).map((row) => {
           const record = records.fromRow(row, type);
-          return withAssociations(records.render(record, selection(names)), record, assocNames);
+          return withAssociations(records.render(record, wanted), record, assocNames);
         });
         const body: Record<string, unknown> = { results: page };
         if (rows.length > limit) {
@@ -427,7 +428,8 @@ export function objectRoutes(deps: { db: Db; records: Records; search: Search; a
         const request = readObject(call.req) as SearchRequest;
         const names = Array.isArray(request.properties) ? request.properties.filter((p): p is string => typeof p === 'string') : undefined;
         const found = search.run(call.portal.portalId, type, request, call.now);
-        const body: Record<string, unknown> = { total: found.total, results: found.records.map((r) => records.render(r, selection(names))) };
+        const wanted = selection(names);
+        const body: Record<string, unknown> = { total: found.total, results: found.records.map((r) => records.render(r, wanted)) };
         if (found.nextAfter !== undefined) body.paging = { next: { after: found.nextAfter } };
         return ok(body);
       },

@@ -133,11 +133,18 @@ export function createRecords(db: Db, catalog: PropertyCatalog, settings: Record
    * Requested-but-unset properties are null; unknown ones are left out. Plans for list and search
    * selections are cached (per definitions version), since every record of a page shares one.
    */
+  const planOfSelection = new WeakMap<PropertySelection, { version: number; portalId: number; type: string; plan: Array<[string, Source]> }>();
   function plan(portalId: number, type: ObjectType, selection: PropertySelection, values: Record<string, string>): Array<[string, Source]> {
     const cacheable = selection.kind === 'defaults' || selection.kind === 'requested';
+    // A page renders every record with one selection object: remember its plan on it.
+    const same = planOfSelection.get(selection);
+    if (same && same.version === catalog.version() && same.portalId === portalId && same.type === type.id) return same.plan;
     const key = cacheable ? `${catalog.version()}|${portalId}|${type.id}|${selection.kind === 'requested' ? selection.names.join(',') : ''}` : '';
     const cached = cacheable ? plans.get(key) : undefined;
-    if (cached) return cached;
+    if (cached) {
+      planOfSelection.set(selection, { version: catalog.version(), portalId, type: type.id, plan: cached });
+      return cached;
+    }
     let names: string[];
     switch (selection.kind) {
       case 'defaults':
@@ -163,6 +170,7 @@ export function createRecords(db: Db, catalog: PropertyCatalog, settings: Record
     if (cacheable) {
       if (plans.size > 500) plans.clear();
       plans.set(key, result);
+      planOfSelection.set(selection, { version: catalog.version(), portalId, type: type.id, plan: result });
     }
     return result;
   }
