@@ -55,6 +55,7 @@ export function objectRoutes(deps: { db: Db; records: Records; search: Search; a
     return Object.keys(result).length ? { ...object, associations: result } : object;
   };
 
+  // Whether this 404 carries a category is UNCONFIRMED; the spec's Error schema requires one.
   const notFound = (): never => fail(404, 'resource not found', 'OBJECT_NOT_FOUND');
 
   const findForPath = (call: ApiCall, type: ObjectType, includeArchived: boolean): CrmRecord => {
@@ -334,7 +335,8 @@ export function objectRoutes(deps: { db: Db; records: Records; search: Search; a
             if (input.objectWriteTraceId) traces.push(input.objectWriteTraceId);
             continue;
           }
-          // One invalid input fails the whole batch with its body (the push engine bisects on this).
+          // One invalid input fails the whole batch with its body (the push engine bisects on this);
+          // only the first invalid input's problems are listed (UNCONFIRMED).
           const written = prepareUpdate(call, record, input.properties);
           const email = written.get('email');
           if (email) {

@@ -287,6 +287,7 @@ function checkValue(
   }
   switch (def.type) {
     case 'number':
+      // UNCONFIRMED wording: the docs' example names the property ("discount was not a valid number"); captures of other codes name the value.
       return NUMBER.test(value) ? value : { code: 'INVALID_INTEGER', message: `${value} was not a valid number.` };
     case 'bool': {
       // Strict since HubSpot's bool-validation fix; case-insensitive acceptance is UNCONFIRMED.
@@ -304,6 +305,7 @@ function checkValue(
     }
     case 'datetime': {
       const ms = /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
+      // The v1 capture for a datetime; the v3 code is UNCONFIRMED.
       if (!Number.isFinite(ms)) return { code: 'INVALID_LONG', message: `${value} was not a valid long.` };
       return new Date(ms).toISOString();
     }
@@ -326,6 +328,7 @@ function checkValue(
       return allowed.includes(value) ? value : notAllowed(value);
     }
     default:
+      // Emails are stored lower-cased and matched case-insensitively (UNCONFIRMED primary evidence).
       if (def.name === 'email') return EMAIL.test(value.trim()) ? value.trim().toLowerCase() : { code: 'INVALID_EMAIL', message: `Email address ${value} is invalid` };
       if (def.name === 'hs_additional_emails') {
         const parts = value.split(';').map((p) => p.trim()).filter(Boolean);

@@ -159,6 +159,7 @@ export function createHubSpotProvider(ctx: SandboxContext, options: HubSpotProvi
         return finish({ status: 500, body: errorBody(`internal error: ${(error as Error)?.message ?? String(error)}`, 'INTERNAL_ERROR') });
       }
     }
+    // Unknown routes and methods: HubSpot-shaped JSON (real gateways sometimes answer HTML; UNCONFIRMED bodies).
     if (pathMatched) return finish({ status: 405, body: errorBody(`HTTP 405 Method Not Allowed: ${req.method} ${req.path}`, 'VALIDATION_ERROR') });
     return finish({ status: 404, body: errorBody(`Unable to route request for ${req.method} ${req.path}: no such endpoint.`, 'OBJECT_NOT_FOUND') });
   };

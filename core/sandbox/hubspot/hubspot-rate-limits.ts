@@ -7,7 +7,7 @@ import { nextMidnight, type Portal, type Tier } from './hubspot-portals.ts';
 
 const TEN_SECONDS = 10_000;
 
-/** Published limits (hubspot-api-facts §2.1). `addon` is Enterprise plus one API limit increase pack. */
+/** Published limits (hubspot-api-facts §2.1). `addon` is Enterprise plus one API limit increase pack (daily 1M + 1M; a choice). */
 export const TIER_LIMITS: Record<Tier, { tenSecondly: number; daily: number }> = {
   free: { tenSecondly: 100, daily: 250_000 },
   starter: { tenSecondly: 100, daily: 250_000 },

@@ -55,7 +55,7 @@ export function createSearch(db: Db, catalog: PropertyCatalog, records: Records)
     if (name === 'createdate') return { kind: 'msColumn', expr: 'o.created_at' };
     if (name === type.lastModified) return { kind: 'msColumn', expr: 'o.updated_at' };
     const def = catalog.get(portalId, type, name);
-    // Unknown properties match nothing (HubSpot "silently fails" e.g. for hs_lastmodifieddate on contacts).
+    // Unknown properties match nothing (HubSpot "silently fails" e.g. for hs_lastmodifieddate on contacts; UNCONFIRMED in general).
     if (!def) return { kind: 'unknown', expr: 'null' };
     const expr = `json_extract(o.props, '$."${name}"')`;
     if (def.type === 'number') return { kind: 'number', expr, def };
@@ -114,6 +114,7 @@ export function createSearch(db: Db, catalog: PropertyCatalog, records: Records)
       case 'EQ':
       case 'NEQ': {
         const v = operand(kind, filter.value);
+        // NEQ / NOT_IN also match records without a value (UNCONFIRMED).
         const negate = (sql: string): Sql => ({ sql: nullable ? `(${expr} is null or not (${sql}))` : `not (${sql})`, params: [] });
         if (v === undefined) return op === 'EQ' ? never : { sql: '1', params: [] };
         let positive: Sql;
@@ -210,6 +211,7 @@ export function createSearch(db: Db, catalog: PropertyCatalog, records: Records)
     if (kind === 'id') return `o.id ${dir}`;
     if (kind === 'msColumn') return `${expr} ${dir}, o.id ${dir}`;
     if (kind === 'unknown') return 'o.id asc';
+    // Records without the value sort last in both directions (UNCONFIRMED).
     return `(${expr} is null), ${compare(kind, expr)} ${dir}, o.id asc`;
   };
 
