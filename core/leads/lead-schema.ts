@@ -22,7 +22,7 @@ export const leadMigrations = defineMigrations('leads', [
         notes text not null default '',
         source text not null default '',
         owner text not null default '',
-        -- digits of the phone number, so "(415) 555-01" finds "+1 415 555 0123"
+        -- the phone's digits, and its national number, so "4155550123" finds "+1 (415) 555-0123"
         phone_digits text not null default '',
         -- custom field key -> value (JSON object of strings)
         custom text not null default '{}',
@@ -49,10 +49,11 @@ export const leadMigrations = defineMigrations('leads', [
       create index leads_sort_owner on leads ((owner = ''), owner collate nocase, id);
       create index leads_sort_updated_at on leads (updated_at, id);
 
-      -- Substring search over name, email, company and phone. Trigrams match any part of a word
-      -- ("acme" in "megaacme.com"); contentless keeps the index small (the text lives in leads).
+      -- Word-prefix search over name, email (split at . @ - _), company and phone (its digit groups
+      -- and digits). unicode61 over trigram: trigrams made imports six times slower for substring
+      -- matches inside words, which people rarely type. Contentless: the text lives in leads.
       create virtual table leads_search using fts5(
-        text, content = '', contentless_delete = 1, tokenize = 'trigram remove_diacritics 1'
+        text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
       );
       create trigger leads_search_insert after insert on leads begin
         insert into leads_search (rowid, text) values (new.id,

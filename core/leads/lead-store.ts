@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Lead, LeadFilter, LeadPage, LeadProblem, LeadSort } from '../contract/leads.ts';
 import { AppError } from '../errors.ts';
 import type { Db } from '../store/database.ts';
@@ -52,11 +53,15 @@ export function parseLeadId(id: string): number {
 }
 
 const COLUMNS = STANDARD_FIELD_SPECS.map((f) => f.column);
-const SEARCH_TEXT = `(first_name || ' ' || last_name || ' ' || email || ' ' || company || ' ' || phone || ' ' || phone_digits)`;
 const MAX_TERMS = 10;
+const PHONE_LIKE = /^[+(]?\d[\d\s().\-/]*$/;
 
+/** Search tokens for a phone number: all its digits, and the national number when it has a country code. */
 export function phoneDigits(phone: string): string {
-  return phone.replace(/\D/g, '');
+  const digits = phone.replace(/\D/g, '');
+  if (!digits) return '';
+  const national = parsePhoneNumberFromString(phone)?.nationalNumber;
+  return national && national !== digits ? `${digits} ${national}` : digits;
 }
 
 interface SqlPart {
@@ -89,30 +94,23 @@ function decodeCursor(text: string, fingerprint: string): Cursor {
 }
 
 /**
- * Splits a search into SQL conditions. Words of three or more characters go through the trigram
- * index (any substring, accents ignored); shorter ones fall back to a LIKE scan. Words that look
- * like phone numbers are matched on their digits.
+ * Turns a search into one FTS5 query: every word must match, as a prefix of the words of a name,
+ * email (split at . @ - _), company or phone. A word with punctuation ("anna.berg@ex") must match
+ * those pieces in order; a phone-like word also matches the number's digits.
  */
-export function searchConditions(search: string): { where: string[]; params: unknown[] } {
-  const terms = search
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, MAX_TERMS)
-    .map((term) => (/^[+(]?\d[\d().\-/]*$/.test(term) && phoneDigits(term).length >= 3 ? phoneDigits(term) : term));
-  const fts = terms.filter((t) => [...t].length >= 3);
-  const short = terms.filter((t) => [...t].length < 3);
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (fts.length > 0) {
-    where.push('id in (select rowid from leads_search where leads_search match ?)');
-    params.push(fts.map((t) => `"${t.replaceAll('"', '""')}"`).join(' AND '));
+export function searchQuery(search: string): string | null {
+  const clauses: string[] = [];
+  const text = search.trim();
+  // "(415) 555-0123" is one phone number, not three words.
+  const terms = PHONE_LIKE.test(text) ? [text] : text.split(/\s+/).filter(Boolean).slice(0, MAX_TERMS);
+  for (const term of terms) {
+    const tokens = term.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    if (tokens.length === 0) continue;
+    const phrase = `"${tokens.join(' ')}"*`;
+    const digits = term.replace(/\D/g, '');
+    clauses.push(PHONE_LIKE.test(term) && digits.length >= 3 && tokens.length > 1 ? `(${phrase} OR "${digits}"*)` : phrase);
   }
-  for (const term of short) {
-    where.push(`${SEARCH_TEXT} like ? escape '\\'`);
-    params.push(`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  }
-  return { where, params };
+  return clauses.length > 0 ? clauses.join(' AND ') : null;
 }
 
 export type LeadStore = ReturnType<typeof createLeadStore>;
@@ -147,16 +145,16 @@ export function createLeadStore(db: Db) {
       where.push('import_id = ?');
       params.push(filter.importId);
     }
-    if (filter.search?.trim()) {
-      const search = searchConditions(filter.search);
-      where.push(...search.where);
-      params.push(...search.params);
+    const query = filter.search ? searchQuery(filter.search) : null;
+    if (query) {
+      where.push('id in (select rowid from leads_search where leads_search match ?)');
+      params.push(query);
     }
     return { where, params, from };
   }
 
   function count(filter: FilterInput): number {
-    if (!filter.flaggedOnly && !filter.importId && !filter.search?.trim()) return (countAll.get() as { n: number }).n;
+    if (!filter.flaggedOnly && !filter.importId && !(filter.search && searchQuery(filter.search))) return (countAll.get() as { n: number }).n;
     const sql = filterSql(filter);
     const where = sql.where.length ? `where ${sql.where.join(' and ')}` : '';
     return (db.prepare(`select count(*) as n from leads ${where}`).get(...sql.params) as { n: number }).n;
