@@ -305,11 +305,11 @@ export function createLeadService(deps: LeadServiceDeps) {
         // The values and the flags about them go with the field; this is not an edit of the leads.
         db.prepare(
           `update leads set
-             custom = json_remove(custom, ?1),
-             problems = (select json_group_array(json(value)) from json_each(leads.problems) where json_extract(value, '$.field') is not ?2),
-             problem_count = (select count(*) from json_each(leads.problems) where json_extract(value, '$.field') is not ?2)
-           where json_extract(custom, ?1) is not null or problems like ?3`,
-        ).run(path, key, `%"field":"${key}"%`);
+             custom = json_remove(custom, @path),
+             problems = (select json_group_array(json(value)) from json_each(leads.problems) where json_extract(value, '$.field') is not @key),
+             problem_count = (select count(*) from json_each(leads.problems) where json_extract(value, '$.field') is not @key)
+           where json_extract(custom, @path) is not null or problems like @mention`,
+        ).run({ path, key, mention: `%"field":"${key}"%` });
       })();
       fieldsChanged(workspaceId);
       return { key };
