@@ -36,7 +36,7 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 function duration(ms: number): string {
-  if (ms < 1000) return 'less than a second';
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
@@ -454,7 +454,7 @@ export function ImportWizard({ workspaceId, onClose, onShowFlagged }: { workspac
               </div>
               {final.flagged > 0 ? (
                 <p>
-                  Flagged rows were imported with a warning so nothing is lost; fix them before they are pushed. Rows{' '}
+                  Flagged rows were imported with a warning so nothing is lost; fix them before they are pushed. {final.flaggedRows.length === 1 ? 'Row' : 'Rows'}{' '}
                   <span data-testid="flagged-rows">{final.flaggedRows.join(', ')}</span>
                   {final.flagged > final.flaggedRows.length ? ', …' : ''}.
                 </p>
