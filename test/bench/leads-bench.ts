@@ -82,6 +82,11 @@ const seconds = (finished - started) / 1000;
 console.log(`import: ${status.state}, ${status.imported.toLocaleString('en-US')} imported, ${status.flagged.toLocaleString('en-US')} flagged`);
 console.log(`import end to end (upload + preview + import): ${Math.round(status.rowsDone / seconds).toLocaleString('en-US')} rows/s (${seconds.toFixed(1)} s; upload ${((uploaded - started) / 1000).toFixed(1)} s)`);
 console.log(`longest event-loop block during the import: ${Math.max(loop.max / 1e6, longestGap).toFixed(0)} ms (p99 delay ${(loop.percentile(99) / 1e6).toFixed(0)} ms)`);
+const finishedLine = t.logger.lines.find((l) => l.includes('lead import finished'));
+if (finishedLine) {
+  const { longestSliceMs, longestIndexMs } = JSON.parse(finishedLine) as { longestSliceMs: number; longestIndexMs: number };
+  console.log(`  of which: longest import transaction ${longestSliceMs} ms, longest sort-index rebuild ${longestIndexMs} ms`);
+}
 if (during.length > 0) console.log(`leads.list while importing: p95 ${percentile(during, 0.95).toFixed(0)} ms over ${during.length} calls`);
 
 const timings: Array<[string, unknown]> = [

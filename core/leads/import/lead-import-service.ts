@@ -274,6 +274,8 @@ export function createLeadImportService(deps: LeadImportDeps) {
     const bulk = j.status.rowsTotalEstimate >= BULK_ROWS && j.status.rowsTotalEstimate >= store.count({});
     if (bulk) for (const index of SORT_INDEXES) db.exec(`drop index if exists ${index.name}`);
 
+    let longestSliceMs = 0;
+    let longestIndexMs = 0;
     let lastProgress = 0;
     const progress = (force = false) => {
       const now = performance.now();
@@ -386,6 +388,7 @@ export function createLeadImportService(deps: LeadImportDeps) {
               if (created.length >= SLICE_MAX_ROWS || ((next & 31) === 0 && performance.now() - sliceStart > SLICE_MS)) break;
             }
           })();
+          longestSliceMs = Math.max(longestSliceMs, performance.now() - sliceStart);
           leads.changed(workspaceId, 'created', created, true, importId);
           progress();
           await yieldToEventLoop();
@@ -413,7 +416,9 @@ export function createLeadImportService(deps: LeadImportDeps) {
     } finally {
       if (bulk) {
         for (const index of SORT_INDEXES) {
+          const indexStart = performance.now();
           db.exec(index.sql);
+          longestIndexMs = Math.max(longestIndexMs, performance.now() - indexStart);
           await yieldToEventLoop();
         }
       }
@@ -430,6 +435,8 @@ export function createLeadImportService(deps: LeadImportDeps) {
       flagged: status.flagged,
       ms: status.elapsedMs,
       bulk,
+      longestSliceMs: Math.round(longestSliceMs),
+      longestIndexMs: Math.round(longestIndexMs),
     });
   }
 
