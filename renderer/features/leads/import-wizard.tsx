@@ -28,6 +28,7 @@ const DELIMITERS: Array<{ value: CsvSettings['delimiter']; label: string }> = [
 ];
 const NEW_FIELD = '__new__';
 const fmt = (n: number) => n.toLocaleString();
+const size = (bytes: number) => (bytes < 1024 ? `${bytes} bytes` : bytes < 1024 * 1024 ? `${fmt(Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
@@ -239,7 +240,7 @@ export function ImportWizard({ workspaceId, onClose, onShowFlagged }: { workspac
               </p>
               <progress max={upload.size || 1} value={upload.sent} />
               <p className="muted">
-                {fmt(Math.round(upload.sent / 1024))} of {fmt(Math.round(upload.size / 1024))} KB
+                {size(upload.sent)} of {size(upload.size)}
               </p>
             </div>
           ) : (
@@ -310,7 +311,7 @@ export function ImportWizard({ workspaceId, onClose, onShowFlagged }: { workspac
             </div>
           ))}
           <p className="muted">
-            <strong>{preview.fileName}</strong> · {fmt(Math.round(preview.bytes / 1024))} KB · about {fmt(preview.estimatedRows)} rows · first{' '}
+            <strong>{preview.fileName}</strong> · {size(preview.bytes)} · about {fmt(preview.estimatedRows)} rows · first{' '}
             {Math.min(preview.rows.length, 20)} shown
           </p>
           <div className="preview-scroll">
