@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { AppInfo } from '../contract/app.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { createFileLogger, type Logger } from '../ports/logger.ts';
@@ -7,6 +8,9 @@ import type { PreferencesStore } from '../ports/preferences.ts';
 import type { SecretStore } from '../ports/secret-store.ts';
 import { dataPaths, openAppDatabase } from '../store/app-db.ts';
 import { WorkspaceDatabases } from '../store/workspace-databases.ts';
+import { createLeadImportService } from '../leads/import/lead-import-service.ts';
+import { createLeadHandlers } from '../leads/lead-handlers.ts';
+import { createLeadService } from '../leads/lead-service.ts';
 import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
 import { createWorkspaceService } from '../workspaces/workspace-service.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -57,6 +61,15 @@ export function createServices(ports: HostPorts) {
     logger: logger.child('workspaces'),
   });
 
+  const leads = createLeadService({ database: (id) => workspaces.database(id), events, clock, logger: logger.child('leads') });
+  const leadImports = createLeadImportService({
+    leads,
+    events,
+    clock,
+    logger: logger.child('leads.import'),
+    stagingDir: path.join(paths.root, 'tmp', 'imports'),
+  });
+
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
   const info = (): AppInfo => ({
     name: APP_NAME,
@@ -75,6 +88,7 @@ export function createServices(ports: HostPorts) {
   const handlers: Handlers = {
     ...createAppHandlers({ info, preferences: ports.preferences, events }),
     ...createWorkspaceHandlers(workspaces),
+    ...createLeadHandlers(leads, leadImports),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -88,6 +102,8 @@ export function createServices(ports: HostPorts) {
     secrets: ports.secrets,
     openExternal,
     workspaces,
+    leads,
+    leadImports,
     info,
     close() {
       if (closed) return;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appMethods } from './app.ts';
+import { leadMethods } from './leads.ts';
 import { workspaceMethods } from './workspaces.ts';
 
 /**
@@ -9,6 +10,7 @@ import { workspaceMethods } from './workspaces.ts';
 export const api = {
   ...appMethods,
   ...workspaceMethods,
+  ...leadMethods,
 };
 
 export type Api = typeof api;

@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { appEvents } from './app.ts';
+import { leadEvents } from './leads.ts';
 import { workspaceEvents } from './workspaces.ts';
 
 /** Every event core pushes to clients: `domain.onDidX` → payload schema. */
 export const events = {
   ...appEvents,
   ...workspaceEvents,
+  ...leadEvents,
 };
 
 export type Events = typeof events;
