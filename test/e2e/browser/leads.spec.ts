@@ -1,22 +1,10 @@
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../fixtures.ts';
 
 const FIXTURE = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'csv', 'bad-values.csv');
 
-// The shared config starts `syncdesk serve` with a temporary data folder per worker and gives its
-// tokenised address as baseURL.
-test('imports a CSV through the wizard and shows the leads with a flagged row', async ({ page, baseURL }) => {
-  await page.goto(baseURL!);
-  await expect(page.locator('[data-app-state="ready"]')).toBeVisible();
-
-  // A workspace to import into.
-  const welcome = page.getByTestId('welcome');
-  if (await welcome.isVisible()) {
-    await welcome.getByRole('button', { name: /create/i }).click();
-    const dialog = page.getByTestId('create-workspace-dialog');
-    await dialog.getByRole('textbox').fill(`Import test ${test.info().workerIndex}`);
-    await dialog.getByRole('button', { name: 'Create workspace' }).click();
-  }
+test('imports a CSV through the wizard and shows the leads with a flagged row', async ({ page, shell }) => {
+  await shell.createWorkspace('Import test');
   await page.getByRole('link', { name: 'Leads' }).click();
   await expect(page.getByTestId('leads-page')).toBeVisible();
   await expect(page.getByTestId('leads-empty')).toBeVisible();
