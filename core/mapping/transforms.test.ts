@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Transform } from '../contract/mapping.ts';
 import { isFreeMailDomain } from './free-mail.ts';
-import { applyTransforms, domainOf, parseDate, splitName } from './transforms.ts';
+import { applyTransforms, domainOf, parseDate, splitName, type TransformContext } from './transforms.ts';
 
-const ctx = { defaultCountry: null, propertyType: null };
+const ctx: TransformContext = { defaultCountry: null, propertyType: null };
 const run = (value: string, transforms: Transform[], context: Partial<typeof ctx> = {}) => applyTransforms(value, transforms, { ...ctx, ...context });
 
 describe('transforms', () => {
