@@ -1,15 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../../test/harness/hubspot-sandbox.ts';
 import { sandboxGateway } from '../../test/harness/sandbox-gateway.ts';
-import { makeTempDir } from '../../test/harness/temp-dir.ts';
-import { createServices, type Services } from '../app/create-services.ts';
-import type { MethodInput, MethodName, MethodOutput } from '../contract/api.ts';
+import { createServicesWithHubSpot, type ServicesWithHubSpot } from '../../test/harness/services-with-hubspot.ts';
+import type { Services } from '../app/create-services.ts';
 import type { MappingRow, PushSettings, PushSettingsInput } from '../contract/mapping.ts';
 import type { HubSpotGateway } from '../hubspot/hubspot-gateway.ts';
-import { createManualClock } from '../ports/clock.ts';
-import { createMemoryLogger } from '../ports/logger.ts';
-import { createMemoryPreferences } from '../ports/preferences.ts';
-import { createMemorySecretStore } from '../secrets/memory-secret-store.ts';
 import { defaultPushSettings } from './default-settings.ts';
 
 let sandbox: TestSandbox;
@@ -24,48 +19,19 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
+let core: ServicesWithHubSpot;
 let services: Services;
-let temp: ReturnType<typeof makeTempDir>;
-let connected: boolean;
 let workspaceId: string;
-const events: Array<{ event: string; payload: unknown }> = [];
+let call: ServicesWithHubSpot['call'];
+let failure: ServicesWithHubSpot['failure'];
 
 beforeEach(() => {
-  temp = makeTempDir();
-  connected = true;
-  events.length = 0;
-  services = createServices({
-    dataDir: temp.dir,
-    host: 'test',
-    secrets: createMemorySecretStore(),
-    preferences: createMemoryPreferences(),
-    clock: createManualClock(),
-    logger: createMemoryLogger(),
-    validateOutput: true,
-    hubspot: async () => {
-      if (!connected) throw new (await import('../errors.ts')).AppError('not_connected', "HubSpot isn't connected for this workspace.");
-      return gateway;
-    },
-  });
-  services.events.subscribe((event, payload) => events.push({ event, payload }));
+  core = createServicesWithHubSpot(gateway);
+  ({ services, call, failure } = core);
   workspaceId = services.workspaces.create({ name: 'Acme', kind: 'hubspot' }).id;
 });
-afterEach(() => {
-  services.close();
-  temp.cleanup();
-});
-
-/** Calls through the router, like the renderer: inputs and outputs are checked against the contract. */
-async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const result = await services.router.handle(method, input, { client: 'test' });
-  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code, details: result.error.details });
-  return result.value as MethodOutput<M>;
-}
-async function failure(method: MethodName, input: unknown): Promise<{ code: string; message: string }> {
-  const result = await services.router.handle(method, input, { client: 'test' });
-  if (result.ok) throw new Error(`${method} unexpectedly succeeded`);
-  return result.error;
-}
+afterEach(() => core.cleanup());
+const connect = (value: boolean) => core.setConnected(value);
 
 const row = (id: string, source: MappingRow['source'], property: string, extra: Partial<MappingRow> = {}): MappingRow => ({
   id,
@@ -116,7 +82,7 @@ describe('push settings', () => {
     expect(saved.updatedAt).toBe('2026-01-01T00:00:00.000Z');
     expect((await call('mapping.get', { workspaceId })).settings).toEqual(saved.settings);
     expect(services.mapping.settings(workspaceId).advanced.autoSync).toBe(true);
-    expect(events.find((e) => e.event === 'mapping.onDidChange')?.payload).toMatchObject({ workspaceId, settings: { advanced: { autoSync: true } } });
+    expect(core.events.find((e) => e.event === 'mapping.onDidChange')?.payload).toMatchObject({ workspaceId, settings: { advanced: { autoSync: true } } });
   });
 
   it('refuses bad settings with an error that names the tab and the row, and keeps what was saved', async () => {
@@ -152,7 +118,7 @@ describe('properties and inline problems', () => {
     expect(plan.options.map((o) => o.value)).toEqual(['starter', 'professional', 'enterprise']);
     expect(view.contacts.properties.find((p) => p.name === 'hs_email_domain')?.readOnly).toBe(true);
     expect(view.companies.properties.some((p) => p.name === 'domain')).toBe(true);
-    connected = false;
+    connect(false);
     expect(await failure('mapping.refreshProperties', { workspaceId })).toMatchObject({ code: 'not_connected' });
   });
 
@@ -260,7 +226,7 @@ describe('lists', () => {
       ['Newsletter subscribers', 'MANUAL', true],
     ]);
     expect(view.lists.every((l) => typeof l.size === 'number')).toBe(true);
-    connected = false;
+    connect(false);
     expect(await call('mapping.lists', { workspaceId })).toEqual(view);
     expect(await failure('mapping.lists', { workspaceId, refresh: true })).toMatchObject({ code: 'not_connected' });
   });
