@@ -67,13 +67,13 @@ describe('SandboxServer', () => {
   it('refuses malformed fault rules with a reason', async () => {
     const res = await admin('faults', { rules: [{ route: '/x' }] });
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toMatch(/sequence/);
+    expect(((await res.json()) as { message: string }).message).toMatch(/sequence/);
   });
 
   it('moves the simulated clock and reports state', async () => {
     const before = server.clock.now();
     const res = await admin('clock', { advanceMs: 3_600_000 });
-    expect((await res.json()).now).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(((await res.json()) as { now: number }).now).toBeGreaterThanOrEqual(before + 3_600_000);
     expect(await (await fetch(`${base}/__sandbox/state/hits`)).json()).toEqual({ results: [{ path: '/echo' }] });
     expect((await fetch(`${base}/__sandbox/state/nope`)).status).toBe(404);
   });
