@@ -367,15 +367,17 @@ export function minorToMajor(amountMinor: string | bigint, currency: string): st
   return `${negative ? '-' : ''}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
 
+const formatters = new Map<string, Intl.NumberFormat>();
+
 /** For display only: ("2500", "usd") → "$25.00", ("9800", "jpy") → "¥9,800". Exact for any size. */
 export function formatMinor(amountMinor: string | bigint, currency: string, locale = 'en-US'): string {
   const exponent = currencyExponent(currency);
-  const format = new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: currency.toUpperCase(),
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  });
+  const cacheKey = `${locale} ${currency}`;
+  let format = formatters.get(cacheKey);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase(), minimumFractionDigits: exponent, maximumFractionDigits: exponent });
+    formatters.set(cacheKey, format);
+  }
   // Intl.NumberFormat accepts decimal strings ("StringNumericLiteral"), which keeps big amounts exact.
   return format.format(minorToMajor(amountMinor, currency) as Intl.StringNumericLiteral);
 }
