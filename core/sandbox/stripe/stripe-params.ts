@@ -56,7 +56,7 @@ export type MetadataUpdate = Record<string, string | null> | null;
 const pathOf = (parent: string, key: string): string => (parent ? `${parent}[${key}]` : key);
 
 function listOf(values: readonly string[]): string {
-  if (values.length <= 1) return values.join('');
+  if (values.length <= 2) return values.join(' or ');
   return `${values.slice(0, -1).join(', ')}, or ${values.at(-1)}`;
 }
 
