@@ -26,7 +26,7 @@ export const stripeMigrations = defineMigrations('sandbox-stripe', [
       create index stripe_objects_by_type on stripe_objects (type, deleted, created, seq);
       create index stripe_objects_by_customer on stripe_objects (customer, type, deleted, created, seq) where customer is not null;
       create index stripe_objects_by_parent on stripe_objects (parent, type, deleted, created, seq) where parent is not null;
-      create index stripe_objects_by_lookup on stripe_objects (type, lookup) where lookup is not null;
+      create index stripe_objects_by_lookup on stripe_objects (type, lookup, deleted, created, seq) where lookup is not null;
       create index stripe_objects_by_period_end on stripe_objects (type, period_end) where period_end is not null;
 
       create table stripe_keys (

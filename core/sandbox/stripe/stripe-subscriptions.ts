@@ -58,10 +58,9 @@ export interface SubscriptionCreateInput {
   currency?: string;
 }
 
-/** Options the seeder uses to place a subscription in time and state without HTTP. */
+/** The seeder places subscriptions in the past. */
 export interface StartOptions {
   created?: number;
-  status?: SubscriptionStatus;
 }
 
 // ── discounts ─────────────────────────────────────────────────────────────
@@ -133,7 +132,7 @@ interface IssueOptions {
   created: number;
 }
 
-/** Builds, stores and announces the invoice for a subscription's current period. */
+/** Builds and stores the invoice for a subscription's current period (announceInvoice records its events). */
 function issueInvoice(env: StripeEnv, subscription: SubscriptionShape, options: IssueOptions): StripeObject {
   const customer = env.store.get(subscription.customer)!.object as CustomerShape;
   const invoiceId = env.ids.id('in');
@@ -234,8 +233,8 @@ interface ResolvedItem {
   discounts: DiscountRequest[];
 }
 
-function resolveItem(env: StripeEnv, request: ItemRequest, index: number, param = 'items'): ResolvedItem {
-  const at = `${param}[${index}]`;
+function resolveItem(env: StripeEnv, request: ItemRequest, index: number): ResolvedItem {
+  const at = `items[${index}]`;
   let price: PriceShape;
   if (request.price !== undefined && request.price_data !== undefined) throw invalidRequest(`You may only specify one of these parameters: ${at}[price], ${at}[price_data].`, { param: `${at}[price]`, code: 'parameters_exclusive' });
   if (request.price_data) {
@@ -297,7 +296,9 @@ export function createSubscription(env: StripeEnv, input: SubscriptionCreateInpu
   const now = options.created ?? env.now();
   const trialEnd = input.trial_end === 'now' ? null : (input.trial_end ?? (input.trial_period_days !== undefined ? now + input.trial_period_days * DAY : null));
   if (trialEnd !== null && trialEnd <= now) throw invalidRequest('Invalid timestamp: must be in the future.', { param: 'trial_end' });
-  const status: SubscriptionStatus = options.status ?? (trialEnd !== null ? 'trialing' : input.payment_behavior === 'default_incomplete' ? 'incomplete' : 'active');
+  // Nothing is charged in the sandbox: a subscription starts active (or trialing) unless the
+  // client asks for default_incomplete, which leaves the first invoice open.
+  const status: SubscriptionStatus = trialEnd !== null ? 'trialing' : input.payment_behavior === 'default_incomplete' ? 'incomplete' : 'active';
   const periodEnd = trialEnd ?? addIntervals(now, interval, intervalCount);
   const subscriptionId = env.ids.id('sub');
   const items = resolved.map((r, index) => {
@@ -325,8 +326,6 @@ export function createSubscription(env: StripeEnv, input: SubscriptionCreateInpu
     subscription.canceled_at = now;
   }
   subscription.discounts = redeem(env, input.discounts ?? [], 'discounts', { customer: customer.id, subscription: subscriptionId, item: null, currency, start: now });
-  if (ENDED.has(status)) subscription.ended_at = now;
-  if (status === 'canceled') subscription.canceled_at = now;
   const invoice = issueInvoice(env, subscription, {
     reason: 'subscription_create',
     paid: status === 'active' || status === 'trialing',
