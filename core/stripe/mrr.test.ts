@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import {
   computeMrr,
@@ -254,6 +255,14 @@ describe('MRR: currencies and totals', () => {
   it('stays exact beyond 2^53', () => {
     const huge = price({ unit_amount_decimal: '90071992547409930', recurring: recurring('year') });
     expect(mrrOf(sub([item(huge)]))).toBe('7505999378950828'); // 90071992547409930 / 12 = …827.5 → even
+  });
+});
+
+describe('MRR inputs', () => {
+  it("takes stripe-node's own types without casts (checked by the compiler)", () => {
+    const fromSdk = (subscriptions: Stripe.Subscription[], prices: Map<string, Stripe.Price>, coupons: Map<string, Stripe.Coupon>, discounts: Map<string, Stripe.Discount>) =>
+      computeMrr(subscriptions, { prices, coupons, discounts });
+    expect(fromSdk([], new Map(), new Map(), new Map())).toEqual({ subscriptions: [], customers: [], totals: [] });
   });
 });
 

@@ -30,7 +30,7 @@ export interface StripeProvider extends SandboxProvider {
 /** Stripe keeps events for 30 days. */
 export const EVENT_RETENTION_SECONDS = 30 * 86_400;
 
-/** `state/<type>` names: plural as in the brief, and `stripe/`- or `stripe.`-prefixed to avoid HubSpot's `products`. */
+/** `state/<type>` names: plural, also `stripe/`- or `stripe.`-prefixed so they never meet HubSpot's (it has `products` too). */
 const STATE_TYPES: Record<string, ObjectType> = {
   customers: 'customer',
   products: 'product',
