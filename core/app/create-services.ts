@@ -11,6 +11,9 @@ import { WorkspaceDatabases } from '../store/workspace-databases.ts';
 import { createLeadImportService } from '../leads/import/lead-import-service.ts';
 import { createLeadHandlers } from '../leads/lead-handlers.ts';
 import { createLeadService } from '../leads/lead-service.ts';
+import { createMappingHandlers } from '../mapping/mapping-handlers.ts';
+import { createMappingService } from '../mapping/mapping-service.ts';
+import { createInterimCatalogue, type HubSpotAccess, unconnectedHubSpot } from '../mapping/property-catalogue.ts';
 import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
 import { createWorkspaceService } from '../workspaces/workspace-service.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -31,6 +34,8 @@ export interface HostPorts {
   electronVersion?: string;
   /** Check handler outputs against the contract (tests). */
   validateOutput?: boolean;
+  /** A workspace's HubSpot gateway (until the connections domain provides it; default: not connected). */
+  hubspot?: HubSpotAccess;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -70,6 +75,17 @@ export function createServices(ports: HostPorts) {
     stagingDir: path.join(paths.root, 'tmp', 'imports'),
   });
 
+  const hubspot = ports.hubspot ?? unconnectedHubSpot;
+  const mapping = createMappingService({
+    database: (id) => workspaces.database(id),
+    leads,
+    catalogue: createInterimCatalogue({ hubspot, clock, logger: logger.child('catalogue') }),
+    hubspot,
+    events,
+    clock,
+    logger: logger.child('mapping'),
+  });
+
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
   const info = (): AppInfo => ({
     name: APP_NAME,
@@ -89,6 +105,7 @@ export function createServices(ports: HostPorts) {
     ...createAppHandlers({ info, preferences: ports.preferences, events }),
     ...createWorkspaceHandlers(workspaces),
     ...createLeadHandlers(leads, leadImports),
+    ...createMappingHandlers(mapping),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -104,6 +121,7 @@ export function createServices(ports: HostPorts) {
     workspaces,
     leads,
     leadImports,
+    mapping,
     info,
     close() {
       if (closed) return;
