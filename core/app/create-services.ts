@@ -14,6 +14,10 @@ import { createLeadService } from '../leads/lead-service.ts';
 import { createMappingHandlers } from '../mapping/mapping-handlers.ts';
 import { createMappingService } from '../mapping/mapping-service.ts';
 import { createInterimCatalogue, type HubSpotAccess, unconnectedHubSpot } from '../mapping/property-catalogue.ts';
+import { createPushEngine, type PushEngineDeps } from '../push/push-engine.ts';
+import { createPushHandlers } from '../push/push-handlers.ts';
+import { type PushRunnerTuning, startPushRunner } from '../push/push-host.ts';
+import { createPushService } from '../push/push-service.ts';
 import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
 import { createWorkspaceService } from '../workspaces/workspace-service.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -36,6 +40,8 @@ export interface HostPorts {
   validateOutput?: boolean;
   /** A workspace's HubSpot gateway (until the connections domain provides it; default: not connected). */
   hubspot?: HubSpotAccess;
+  /** Push engine tuning: batch size, lease, the runner's waits and network probe (tests and benchmarks). */
+  push?: Pick<PushEngineDeps, 'batchSize' | 'leaseMs' | 'nameCulprits'> & { runner?: PushRunnerTuning; autoSyncQuietMs?: number };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -86,6 +92,45 @@ export function createServices(ports: HostPorts) {
     logger: logger.child('mapping'),
   });
 
+  const pushEngine = createPushEngine({
+    database: (id) => workspaces.database(id),
+    leads,
+    mapping,
+    hubspot,
+    events,
+    clock,
+    logger: logger.child('push'),
+    ...(ports.push?.batchSize !== undefined ? { batchSize: ports.push.batchSize } : {}),
+    ...(ports.push?.leaseMs !== undefined ? { leaseMs: ports.push.leaseMs } : {}),
+    ...(ports.push?.nameCulprits !== undefined ? { nameCulprits: ports.push.nameCulprits } : {}),
+  });
+  const push = createPushService({
+    engine: pushEngine,
+    leads,
+    mapping,
+    events,
+    clock,
+    logger: logger.child('push'),
+    ...(ports.push?.autoSyncQuietMs !== undefined ? { autoSyncQuietMs: ports.push.autoSyncQuietMs } : {}),
+  });
+  /** Works the push queue while this host runs: every workspace, or the ones given (`syncdesk push`). */
+  const startPush = (only: 'all' | readonly string[] = 'all') =>
+    startPushRunner(
+      {
+        engine: pushEngine,
+        push,
+        hubspot,
+        events,
+        clock,
+        logger: logger.child('push.runner'),
+        workspaceIds: () => workspaces.list().workspaces.map((w) => w.id),
+        ...(ports.push?.runner ? { tuning: ports.push.runner } : {}),
+      },
+      only,
+    );
+  // The desktop app and the browser console push while they run.
+  if (ports.host === 'electron' || ports.host === 'serve') startPush('all');
+
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
   const info = (): AppInfo => ({
     name: APP_NAME,
@@ -106,6 +151,7 @@ export function createServices(ports: HostPorts) {
     ...createWorkspaceHandlers(workspaces),
     ...createLeadHandlers(leads, leadImports),
     ...createMappingHandlers(mapping),
+    ...createPushHandlers(push),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -122,10 +168,15 @@ export function createServices(ports: HostPorts) {
     leads,
     leadImports,
     mapping,
+    push,
+    pushEngine,
+    startPush,
     info,
     close() {
       if (closed) return;
       closed = true;
+      void push.runner?.stop();
+      push.close();
       databases.closeAll();
       appDb.close();
     },

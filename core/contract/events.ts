@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appEvents } from './app.ts';
 import { leadEvents } from './leads.ts';
 import { mappingEvents } from './mapping.ts';
+import { pushEvents } from './push.ts';
 import { workspaceEvents } from './workspaces.ts';
 
 /** Every event core pushes to clients: `domain.onDidX` → payload schema. */
@@ -10,6 +11,7 @@ export const events = {
   ...workspaceEvents,
   ...leadEvents,
   ...mappingEvents,
+  ...pushEvents,
 };
 
 export type Events = typeof events;

@@ -1,4 +1,4 @@
-import { createServices, type Services } from '../../core/app/create-services.ts';
+import { createServices, type HostPorts, type Services } from '../../core/app/create-services.ts';
 import type { MethodInput, MethodName, MethodOutput } from '../../core/contract/api.ts';
 import type { AppErrorData } from '../../core/contract/errors.ts';
 import { AppError } from '../../core/errors.ts';
@@ -27,7 +27,7 @@ export interface ServicesWithHubSpot {
  * Core whose workspaces all reach HubSpot through `gateway` (a sandbox's): what a connected
  * workspace looks like until the connections domain provides the gateways.
  */
-export function createServicesWithHubSpot(gateway: HubSpotGateway): ServicesWithHubSpot {
+export function createServicesWithHubSpot(gateway: HubSpotGateway, ports: Pick<HostPorts, 'push'> = {}): ServicesWithHubSpot {
   const temp = makeTempDir();
   const clock = createManualClock();
   let connected = true;
@@ -40,6 +40,7 @@ export function createServicesWithHubSpot(gateway: HubSpotGateway): ServicesWith
     clock,
     logger: createMemoryLogger(),
     validateOutput: true,
+    ...ports,
     hubspot: async () => {
       if (!connected) throw new AppError('not_connected', "HubSpot isn't connected for this workspace.", { retryable: false });
       return gateway;

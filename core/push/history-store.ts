@@ -1,0 +1,331 @@
+import type { BucketSize, HistoryFilter, JobFilter, OutcomeBucket } from '../contract/push.ts';
+import { AppError } from '../errors.ts';
+import type { JobRow } from '../jobs/job-store.ts';
+import { searchQuery } from '../leads/lead-store.ts';
+import type { Db } from '../store/database.ts';
+import { type AttemptRow, type ExchangeRow, HISTORY_COLUMNS } from './job-view.ts';
+
+const HOUR_MS = 3_600_000;
+
+interface Cursor {
+  t: number;
+  i: number;
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(text: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (Number.isInteger(c.t) && Number.isInteger(c.i)) return c;
+  } catch {
+    // fall through
+  }
+  throw new AppError('validation', 'after: this page cursor is damaged or belongs to another list; load the first page again.');
+}
+
+function ms(text: string, name: string): number {
+  const value = Date.parse(text);
+  if (!Number.isFinite(value)) throw new AppError('validation', `${name}: "${text}" is not a date and time.`);
+  return value;
+}
+
+interface Where {
+  sql: string[];
+  params: unknown[];
+}
+
+export type HistoryStore = ReturnType<typeof createHistoryStore>;
+
+/**
+ * Sync History and queue queries, built for a million attempts: keyset paging on (started_at, id)
+ * and an index per filter (status, errors only, error code, step, lead, job), each ordered by time,
+ * so a page is an index range scan. A filter with several values runs one ordered scan per value
+ * and merges them (UNION ALL of limited scans) instead of sorting every match. Free text goes
+ * through FTS5; the chart reads hourly rollups kept in step with the attempts.
+ */
+export function createHistoryStore(db: Db) {
+  /** The filters other than the expanded dimension, as SQL on alias `a`. */
+  function historyWhere(filter: HistoryFilter, skip: 'statuses' | 'errorCodes' | 'steps' | null): Where {
+    const sql: string[] = [];
+    const params: unknown[] = [];
+    const list = (column: string, values: readonly string[] | undefined, name: typeof skip) => {
+      if (!values || values.length === 0 || name === skip) return;
+      sql.push(`${column} in (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    };
+    list('a.status', filter.statuses, 'statuses');
+    list('a.error_code', filter.errorCodes, 'errorCodes');
+    list('a.failed_step', filter.steps, 'steps');
+    if (filter.errorsOnly) sql.push('a.is_error = 1');
+    if (filter.from) {
+      sql.push('a.started_at >= ?');
+      params.push(ms(filter.from, 'from'));
+    }
+    if (filter.to) {
+      sql.push('a.started_at < ?');
+      params.push(ms(filter.to, 'to'));
+    }
+    if (filter.leadId) {
+      sql.push('a.lead_id = ?');
+      params.push(Number(filter.leadId));
+    }
+    if (filter.jobId) {
+      sql.push('a.job_id = ?');
+      params.push(Number(filter.jobId));
+    }
+    const query = filter.search ? searchQuery(filter.search) : null;
+    if (query) {
+      sql.push('a.id in (select rowid from push_attempts_search where push_attempts_search match ?)');
+      params.push(query);
+    } else if (filter.search?.trim()) {
+      sql.push('0');
+    }
+    return { sql, params };
+  }
+
+  /** The dimension to expand into one ordered scan per value, and its values. */
+  function expansion(filter: HistoryFilter): { name: 'statuses' | 'errorCodes' | 'steps'; column: string; values: string[] } | null {
+    if (filter.errorCodes?.length) return { name: 'errorCodes', column: 'a.error_code', values: [...new Set(filter.errorCodes)] };
+    if (filter.steps?.length) return { name: 'steps', column: 'a.failed_step', values: [...new Set(filter.steps)] };
+    if (filter.statuses?.length) return { name: 'statuses', column: 'a.status', values: [...new Set(filter.statuses)] };
+    return null;
+  }
+
+  function historyRows(filter: HistoryFilter, limit: number, after: Cursor | null, columns: string): Array<Record<string, unknown>> {
+    const expand = expansion(filter);
+    const keyset = after ? { sql: '(a.started_at, a.id) < (?, ?)', params: [after.t, after.i] } : null;
+    const arm = (value: string | null) => {
+      const where = historyWhere(filter, expand?.name ?? null);
+      const sql = [...where.sql];
+      const params = [...where.params];
+      if (value !== null && expand) {
+        sql.unshift(`${expand.column} = ?`);
+        params.unshift(value);
+      }
+      if (keyset) {
+        sql.push(keyset.sql);
+        params.push(...keyset.params);
+      }
+      return {
+        sql: `select ${columns} from push_attempts a ${sql.length ? `where ${sql.join(' and ')}` : ''} order by a.started_at desc, a.id desc limit ?`,
+        params: [...params, limit],
+      };
+    };
+    if (!expand || expand.values.length === 1) {
+      const q = arm(expand?.values[0] ?? null);
+      return db.prepare(q.sql).all(...q.params) as Array<Record<string, unknown>>;
+    }
+    const arms = expand.values.map((v) => arm(v));
+    const sql = `${arms.map((a) => `select * from (${a.sql})`).join(' union all ')} order by started_at desc, id desc limit ?`;
+    return db.prepare(sql).all(...arms.flatMap((a) => a.params), limit) as Array<Record<string, unknown>>;
+  }
+
+  function jobWhere(filter: JobFilter): Where {
+    const sql: string[] = [];
+    const params: unknown[] = [];
+    if (filter.states?.length) {
+      sql.push(`j.state in (${filter.states.map(() => '?').join(', ')})`);
+      params.push(...filter.states);
+    }
+    if (filter.errorCodes?.length) {
+      sql.push(`j.error_code in (${filter.errorCodes.map(() => '?').join(', ')})`);
+      params.push(...filter.errorCodes);
+    }
+    if (filter.leadIds?.length) {
+      sql.push('j.lead_id in (select value from json_each(?))');
+      params.push(JSON.stringify(filter.leadIds.map(Number)));
+    }
+    if (filter.from) {
+      sql.push('j.updated_at >= ?');
+      params.push(ms(filter.from, 'from'));
+    }
+    if (filter.to) {
+      sql.push('j.updated_at < ?');
+      params.push(ms(filter.to, 'to'));
+    }
+    const query = filter.search ? searchQuery(filter.search) : null;
+    if (query) {
+      sql.push('j.id in (select rowid from push_jobs_search where push_jobs_search match ?)');
+      params.push(query);
+    } else if (filter.search?.trim()) {
+      sql.push('0');
+    }
+    return { sql, params };
+  }
+
+  return {
+    /** One page of history, newest first. */
+    history(filter: HistoryFilter, limit: number, after?: string): { rows: AttemptRow[]; next?: string } {
+      const cursor = after ? decodeCursor(after) : null;
+      const rows = historyRows(filter, limit + 1, cursor, HISTORY_COLUMNS) as unknown as AttemptRow[];
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      const last = page.at(-1);
+      return { rows: page, ...(more && last ? { next: encodeCursor({ t: last.started_at, i: last.id }) } : {}) };
+    },
+
+    /** Rows matching, counted up to `cap`. */
+    historyCount(filter: HistoryFilter, cap: number): { count: number; capped: boolean } {
+      const expand = expansion(filter);
+      let total = 0;
+      for (const value of expand ? expand.values : [null]) {
+        const where = historyWhere(filter, expand?.name ?? null);
+        const sql = [...where.sql];
+        const params = [...where.params];
+        if (value !== null && expand) {
+          sql.unshift(`${expand.column} = ?`);
+          params.unshift(value);
+        }
+        const n = (
+          db.prepare(`select count(*) as n from (select 1 from push_attempts a ${sql.length ? `where ${sql.join(' and ')}` : ''} limit ?)`).get(...params, cap + 1 - total) as { n: number }
+        ).n;
+        total += n;
+        if (total > cap) return { count: cap, capped: true };
+      }
+      return { count: total, capped: false };
+    },
+
+    /** Outcomes per hour or per day (days begin at midnight in `timeZone`), zeros included. */
+    buckets(from: string, to: string, size: BucketSize, timeZone: string): OutcomeBucket[] {
+      const start = Math.floor(ms(from, 'from') / HOUR_MS) * HOUR_MS;
+      const end = ms(to, 'to');
+      if (end <= start) return [];
+      if ((end - start) / HOUR_MS > 24 * 400) throw new AppError('validation', 'Choose a time range of at most 400 days.');
+      let dayKey: (t: number) => string;
+      try {
+        const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+        dayKey = (t) => format.format(t);
+      } catch {
+        throw new AppError('validation', `timeZone: "${timeZone}" is not a time zone.`);
+      }
+      const rows = db.prepare('select * from push_outcome_hours where hour >= ? and hour < ? order by hour').all(start, end) as Array<{
+        hour: number;
+        succeeded: number;
+        succeeded_with_warnings: number;
+        failed: number;
+        retried: number;
+        cancelled: number;
+      }>;
+      const byHour = new Map(rows.map((r) => [r.hour, r]));
+      const buckets: OutcomeBucket[] = [];
+      let current: OutcomeBucket | null = null;
+      let currentKey = '';
+      for (let hour = start; hour < end; hour += HOUR_MS) {
+        const key = size === 'hour' ? String(hour) : dayKey(hour);
+        if (!current || key !== currentKey) {
+          current = { start: new Date(hour).toISOString(), succeeded: 0, succeededWithWarnings: 0, failed: 0, retried: 0, cancelled: 0 };
+          currentKey = key;
+          buckets.push(current);
+        }
+        const r = byHour.get(hour);
+        if (r) {
+          current.succeeded += r.succeeded;
+          current.succeededWithWarnings += r.succeeded_with_warnings;
+          current.failed += r.failed;
+          current.retried += r.retried;
+          current.cancelled += r.cancelled;
+        }
+      }
+      return buckets;
+    },
+
+    /** The error codes seen since `from`, most frequent first. */
+    errorCodes(from: number | null): Array<{ code: string; count: number }> {
+      return db
+        .prepare(
+          `select error_code as code, count(*) as count from push_attempts indexed by push_attempts_code
+           where error_code is not null and started_at >= ? group by error_code order by count desc`,
+        )
+        .all(from ?? 0) as Array<{ code: string; count: number }>;
+    },
+
+    attempt(attemptId: number): AttemptRow | undefined {
+      return db.prepare('select * from push_attempts where id = ?').get(attemptId) as AttemptRow | undefined;
+    },
+
+    attemptsOf(jobId: number): AttemptRow[] {
+      return db.prepare('select * from push_attempts where job_id = ? order by number, id').all(jobId) as AttemptRow[];
+    },
+
+    exchangesOf(attemptIds: readonly number[]): Map<number, ExchangeRow[]> {
+      const rows = db
+        .prepare(
+          `select l.attempt_id, e.* from push_attempt_exchanges l join push_exchanges e on e.id = l.exchange_id
+           where l.attempt_id in (select value from json_each(?)) order by e.batch_id, e.seq`,
+        )
+        .all(JSON.stringify(attemptIds)) as Array<ExchangeRow & { attempt_id: number }>;
+      const byAttempt = new Map<number, ExchangeRow[]>();
+      for (const row of rows) {
+        const list = byAttempt.get(row.attempt_id) ?? [];
+        list.push(row);
+        byAttempt.set(row.attempt_id, list);
+      }
+      return byAttempt;
+    },
+
+    /** The queue, newest job first. */
+    jobs(filter: JobFilter, limit: number, after?: string): { rows: JobRow[]; next?: string } {
+      const where = jobWhere(filter);
+      if (after) {
+        const cursor = decodeCursor(after);
+        where.sql.push('j.id < ?');
+        where.params.push(cursor.i);
+      }
+      const rows = db
+        .prepare(`select j.* from push_jobs j ${where.sql.length ? `where ${where.sql.join(' and ')}` : ''} order by j.id desc limit ?`)
+        .all(...where.params, limit + 1) as JobRow[];
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      const last = page.at(-1);
+      return { rows: page, ...(more && last ? { next: encodeCursor({ t: 0, i: last.id }) } : {}) };
+    },
+
+    /** Ids of jobs matching a filter, a chunk at a time (Retry all failed). */
+    jobIds(filter: JobFilter, afterId: number, chunk: number): number[] {
+      const where = jobWhere(filter);
+      where.sql.push('j.id > ?');
+      return db.prepare(`select j.id from push_jobs j where ${where.sql.join(' and ')} order by j.id limit ?`).pluck().all(...where.params, afterId, chunk) as number[];
+    },
+
+    countJobs(filter: JobFilter): number {
+      const where = jobWhere(filter);
+      return (db.prepare(`select count(*) as n from push_jobs j ${where.sql.length ? `where ${where.sql.join(' and ')}` : ''}`).get(...where.params) as { n: number }).n;
+    },
+
+    /** The newest job of each lead. */
+    lastJobs(leadIds: readonly number[]): JobRow[] {
+      const statement = db.prepare('select * from push_jobs where lead_id = ? order by id desc limit 1');
+      return leadIds.map((id) => statement.get(id) as JobRow | undefined).filter((r): r is JobRow => r !== undefined);
+    },
+
+    /**
+     * Deletes history older than `before` a chunk at a time (attempts, their exchanges, rollups, and
+     * finished jobs left without attempts). Returns how many attempts went.
+     */
+    prune(before: number, chunk = 5000): { attempts: number; more: boolean } {
+      return db.transaction(() => {
+        const ids = db.prepare('select id from push_attempts where started_at < ? order by started_at limit ?').pluck().all(before, chunk) as number[];
+        if (ids.length > 0) db.prepare('delete from push_attempts where id in (select value from json_each(?))').run(JSON.stringify(ids));
+        db.prepare('delete from push_exchanges where id in (select id from push_exchanges where at < ? limit ?)').run(before, chunk);
+        db.prepare('delete from push_outcome_hours where hour < ?').run(Math.floor(before / HOUR_MS) * HOUR_MS);
+        db.prepare(
+          `delete from push_jobs where id in (select id from push_jobs where finished_at < ? and not exists (select 1 from push_attempts a where a.job_id = push_jobs.id) limit ?)`,
+        ).run(before, chunk);
+        return { attempts: ids.length, more: ids.length === chunk };
+      })();
+    },
+
+    /** Recomputes the hourly rollups from the attempts (after bulk-loading history, e.g. a benchmark). */
+    rebuildOutcomeHours(): void {
+      db.transaction(() => {
+        db.prepare('delete from push_outcome_hours').run();
+        db.prepare(
+          `insert into push_outcome_hours (hour, succeeded, succeeded_with_warnings, failed, retried, cancelled)
+           select (started_at / ${HOUR_MS}) * ${HOUR_MS} as hour,
+             sum(status = 'succeeded'), sum(status = 'succeeded_with_warnings'), sum(status = 'failed'), sum(status = 'retrying'), sum(status = 'cancelled')
+           from push_attempts group by 1`,
+        ).run();
+      })();
+    },
+  };
+}
