@@ -18,6 +18,9 @@ import { createPushEngine, type PushEngineDeps } from '../push/push-engine.ts';
 import { createPushHandlers } from '../push/push-handlers.ts';
 import { type PushRunnerTuning, startPushRunner } from '../push/push-host.ts';
 import { createPushService } from '../push/push-service.ts';
+import { createEmbeddedReplaySandbox, createReplayRegistry, type ReplaySandbox } from '../support/replay-registry.ts';
+import { createSupportHandlers } from '../support/support-handlers.ts';
+import { createSupportService } from '../support/support-service.ts';
 import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
 import { createWorkspaceService } from '../workspaces/workspace-service.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -42,6 +45,8 @@ export interface HostPorts {
   hubspot?: HubSpotAccess;
   /** Push engine tuning: batch size, lease, the runner's waits and network probe (tests and benchmarks). */
   push?: Pick<PushEngineDeps, 'batchSize' | 'leaseMs' | 'nameCulprits'> & { runner?: PushRunnerTuning; autoSyncQuietMs?: number };
+  /** Where bundle replays find sandbox portals (default: a sandbox started in this process on first use). */
+  replaySandbox?: ReplaySandbox;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -81,7 +86,10 @@ export function createServices(ports: HostPorts) {
     stagingDir: path.join(paths.root, 'tmp', 'imports'),
   });
 
-  const hubspot = ports.hubspot ?? unconnectedHubSpot;
+  const replaySandbox = ports.replaySandbox ?? createEmbeddedReplaySandbox({ dataDir: path.join(paths.root, 'support', 'replay-sandbox'), logger: logger.child('replay.sandbox') });
+  const replays = createReplayRegistry({ dir: path.join(paths.root, 'support'), secrets: ports.secrets, sandbox: replaySandbox, clock, logger: logger.child('replays') });
+  // Replay workspaces reach their own sandbox portal (or the target workspace's portal); the rest go through the host's access.
+  const hubspot = replays.access(ports.hubspot ?? unconnectedHubSpot);
   const mapping = createMappingService({
     database: (id) => workspaces.database(id),
     leads,
@@ -131,6 +139,27 @@ export function createServices(ports: HostPorts) {
   // The desktop app and the browser console push while they run.
   if (ports.host === 'electron' || ports.host === 'serve') startPush('all');
 
+  const replayWorkspaces = new Set<string>();
+  const support = createSupportService({
+    dir: path.join(paths.root, 'support'),
+    workspaces,
+    leads,
+    mapping,
+    push,
+    replays,
+    hubspot,
+    info: () => info(),
+    ensureRunner: (ids) => {
+      // The desktop app and the console push every workspace, new ones included; other hosts (the CLI, tests) work the replays'.
+      if (ports.host === 'electron' || ports.host === 'serve') return;
+      for (const id of ids) replayWorkspaces.add(id);
+      startPush([...replayWorkspaces]);
+    },
+    events,
+    clock,
+    logger: logger.child('support'),
+  });
+
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
   const info = (): AppInfo => ({
     name: APP_NAME,
@@ -152,6 +181,7 @@ export function createServices(ports: HostPorts) {
     ...createLeadHandlers(leads, leadImports),
     ...createMappingHandlers(mapping),
     ...createPushHandlers(push),
+    ...createSupportHandlers(support),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -171,12 +201,14 @@ export function createServices(ports: HostPorts) {
     push,
     pushEngine,
     startPush,
+    support,
     info,
     close() {
       if (closed) return;
       closed = true;
       void push.runner?.stop();
       push.close();
+      void replaySandbox.close();
       databases.closeAll();
       appDb.close();
     },

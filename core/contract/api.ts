@@ -3,6 +3,7 @@ import { appMethods } from './app.ts';
 import { leadMethods } from './leads.ts';
 import { mappingMethods } from './mapping.ts';
 import { pushMethods } from './push.ts';
+import { supportMethods } from './support.ts';
 import { workspaceMethods } from './workspaces.ts';
 
 /**
@@ -15,6 +16,7 @@ export const api = {
   ...leadMethods,
   ...mappingMethods,
   ...pushMethods,
+  ...supportMethods,
 };
 
 export type Api = typeof api;

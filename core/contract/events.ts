@@ -3,6 +3,7 @@ import { appEvents } from './app.ts';
 import { leadEvents } from './leads.ts';
 import { mappingEvents } from './mapping.ts';
 import { pushEvents } from './push.ts';
+import { supportEvents } from './support.ts';
 import { workspaceEvents } from './workspaces.ts';
 
 /** Every event core pushes to clients: `domain.onDidX` → payload schema. */
@@ -12,6 +13,7 @@ export const events = {
   ...leadEvents,
   ...mappingEvents,
   ...pushEvents,
+  ...supportEvents,
 };
 
 export type Events = typeof events;
