@@ -1,4 +1,4 @@
-import type { BucketSize, HistoryFilter, JobFilter, OutcomeBucket } from '../contract/push.ts';
+import { type BucketSize, type HistoryFilter, JOB_STATES, type JobFilter, type OutcomeBucket } from '../contract/push.ts';
 import { AppError } from '../errors.ts';
 import type { JobRow } from '../jobs/job-store.ts';
 import { searchQuery } from '../leads/lead-store.ts';
@@ -157,7 +157,10 @@ export function createHistoryStore(db: Db) {
   function jobWhere(filter: JobFilter): Where {
     const sql: string[] = [];
     const params: unknown[] = [];
-    if (filter.states?.length) {
+    if (filter.states?.length === 1 && (JOB_STATES as readonly string[]).includes(filter.states[0]!)) {
+      // A literal (not a parameter) lets SQLite use the partial indexes `where state = 'failed'` (Retry all failed's preview).
+      sql.push(`j.state = '${filter.states[0]}'`);
+    } else if (filter.states?.length) {
       sql.push(`j.state in (${filter.states.map(() => '?').join(', ')})`);
       params.push(...filter.states);
     }
@@ -363,6 +366,16 @@ export function createHistoryStore(db: Db) {
         const jobs = db.prepare('delete from push_jobs where id in (select id from push_jobs where finished_at < ? order by finished_at limit ?)').run(before, chunk).changes;
         return { attempts: 0, jobs, more: jobs === chunk };
       })();
+    },
+
+    /**
+     * Refreshes the planner's statistics where they are stale (bounded work): without them SQLite
+     * can't tell that `state = 'failed'` keeps 7% of the jobs and picks the wrong index for Retry all
+     * failed's preview in a time range (110 ms instead of 1 ms at a million jobs).
+     */
+    optimize(): void {
+      db.pragma('analysis_limit = 400');
+      db.pragma('optimize = 0x10002');
     },
 
     /** Recomputes the hourly rollups from the attempts (after bulk-loading history, e.g. a benchmark). */

@@ -359,6 +359,7 @@ export function createPushService(deps: PushServiceDeps) {
       await yieldToEventLoop();
     }
     if (total > 0) logger.info('sync history pruned', { workspaceId, attempts: total, before: isoAt(before) });
+    history.optimize();
     return total;
   }
 
