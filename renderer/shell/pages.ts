@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { Workspace } from '../../core/contract/workspaces.ts';
 import type { IconName } from '../components/icons.tsx';
+import { FailedJobsBadge, HistoryPage } from '../features/history/history-page.tsx';
 import { LeadsPage } from '../features/leads/leads-page.tsx';
 import { MappingPage } from '../features/mapping/mapping-page.tsx';
 import { OverviewPage } from '../features/overview/overview-page.tsx';
@@ -16,6 +17,8 @@ export interface WorkspacePage {
   label: string;
   icon: IconName;
   component: ComponentType<WorkspacePageProps>;
+  /** A count beside the link (failed jobs…). */
+  badge?: ComponentType<{ workspaceId: string }>;
 }
 
 /** The pages of a workspace, in navigation order. A feature adds its page here. */
@@ -23,6 +26,7 @@ export const workspacePages: WorkspacePage[] = [
   { id: 'overview', label: 'Overview', icon: 'overview', component: OverviewPage },
   { id: 'leads', label: 'Leads', icon: 'leads', component: LeadsPage },
   { id: 'mapping', label: 'Mapping', icon: 'mapping', component: MappingPage },
+  { id: 'history', label: 'Sync History', icon: 'history', component: HistoryPage, badge: FailedJobsBadge },
 ];
 
 /** Banners shown above every page of a workspace (connection state, paused jobs…). */

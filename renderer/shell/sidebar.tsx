@@ -1,10 +1,11 @@
+import type { ReactNode } from 'react';
 import { Icon, type IconName } from '../components/icons.tsx';
 import { formatHash, type Route } from '../state/route.ts';
 import { useAppStore } from '../state/store.ts';
 import { workspacePages } from './pages.ts';
 import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 
-function NavLink({ route, icon, label, active }: { route: Route; icon: IconName; label: string; active: boolean }) {
+function NavLink({ route, icon, label, active, badge }: { route: Route; icon: IconName; label: string; active: boolean; badge?: ReactNode }) {
   const navigate = useAppStore((s) => s.navigate);
   return (
     <a
@@ -19,6 +20,7 @@ function NavLink({ route, icon, label, active }: { route: Route; icon: IconName;
     >
       <Icon name={icon} />
       <span>{label}</span>
+      {badge}
     </a>
   );
 }
@@ -43,6 +45,7 @@ export function Sidebar() {
               icon={page.icon}
               label={page.label}
               active={route.name === 'workspace' && route.page === page.id}
+              badge={page.badge ? <page.badge workspaceId={workspaceId} /> : undefined}
             />
           ))}
         </div>
