@@ -79,6 +79,12 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
 /** The error as it is stored: classified words, details (redacted by the classifier) and the raw response. */
 export function storeError(error: AppError): StoredError {
   const { response, ...details } = error.details ?? {};
+  // The property and value a value problem concerns, at the top where the UI looks for them.
+  const first = (details.problems as Array<{ property?: string; value?: string }> | undefined)?.[0];
+  if (first && details.property === undefined && first.property) {
+    details.property = first.property;
+    if (first.value !== undefined) details.value = first.value;
+  }
   return { code: error.code, message: error.message, details, response: typeof response === 'string' ? response : null };
 }
 

@@ -16,6 +16,8 @@ export interface ServicesWithHubSpot {
   events: Array<{ event: string; payload: unknown }>;
   /** false: every workspace answers not_connected, as an unconnected one does. */
   setConnected(connected: boolean): void;
+  /** Every workspace reaches HubSpot through this gateway from now on. */
+  setGateway(gateway: HubSpotGateway): void;
   /** A call through the router, as the renderer makes it (input and output checked against the contract). */
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   /** The error a call fails with (throws if it succeeds). */
@@ -31,6 +33,7 @@ export function createServicesWithHubSpot(gateway: HubSpotGateway, ports: Pick<H
   const temp = makeTempDir();
   const clock = createManualClock();
   let connected = true;
+  let current = gateway;
   const events: ServicesWithHubSpot['events'] = [];
   const services = createServices({
     dataDir: temp.dir,
@@ -43,7 +46,7 @@ export function createServicesWithHubSpot(gateway: HubSpotGateway, ports: Pick<H
     ...ports,
     hubspot: async () => {
       if (!connected) throw new AppError('not_connected', "HubSpot isn't connected for this workspace.", { retryable: false });
-      return gateway;
+      return current;
     },
   });
   services.events.subscribe((event, payload) => events.push({ event, payload }));
@@ -53,6 +56,9 @@ export function createServicesWithHubSpot(gateway: HubSpotGateway, ports: Pick<H
     events,
     setConnected: (value) => {
       connected = value;
+    },
+    setGateway: (value) => {
+      current = value;
     },
     async call(method, input) {
       const result = await services.router.handle(method, input, { client: 'test' });
