@@ -29,9 +29,10 @@ export interface ServicesWithHubSpot {
  * Core whose workspaces all reach HubSpot through `gateway` (a sandbox's): what a connected
  * workspace looks like until the connections domain provides the gateways.
  */
-export function createServicesWithHubSpot(gateway: HubSpotGateway, ports: Pick<HostPorts, 'push'> = {}): ServicesWithHubSpot {
-  const temp = makeTempDir();
-  const clock = createManualClock();
+export function createServicesWithHubSpot(gateway: HubSpotGateway, ports: Pick<HostPorts, 'push' | 'clock'> & { dataDir?: string } = {}): ServicesWithHubSpot {
+  const { dataDir, ...hostPorts } = ports;
+  const temp = dataDir ? { dir: dataDir, cleanup: () => {} } : makeTempDir();
+  const clock = (hostPorts.clock as ManualClock | undefined) ?? createManualClock();
   let connected = true;
   let current = gateway;
   const events: ServicesWithHubSpot['events'] = [];
@@ -43,7 +44,7 @@ export function createServicesWithHubSpot(gateway: HubSpotGateway, ports: Pick<H
     clock,
     logger: createMemoryLogger(),
     validateOutput: true,
-    ...ports,
+    ...hostPorts,
     hubspot: async () => {
       if (!connected) throw new AppError('not_connected', "HubSpot isn't connected for this workspace.", { retryable: false });
       return current;
