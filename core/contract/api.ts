@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appMethods } from './app.ts';
+import { connectionMethods } from './connections.ts';
 import { workspaceMethods } from './workspaces.ts';
 
 /**
@@ -9,6 +10,7 @@ import { workspaceMethods } from './workspaces.ts';
 export const api = {
   ...appMethods,
   ...workspaceMethods,
+  ...connectionMethods,
 };
 
 export type Api = typeof api;
