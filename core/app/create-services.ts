@@ -1,5 +1,9 @@
 import os from 'node:os';
 import type { AppInfo } from '../contract/app.ts';
+import { createConnectionHandlers } from '../connections/connection-handlers.ts';
+import { type ConnectionServiceDeps, createConnectionService } from '../connections/connection-service.ts';
+import type { SandboxHost } from '../connections/sandbox-host.ts';
+import { createSandboxWorkspaces } from '../connections/sandbox-workspaces.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { createFileLogger, type Logger } from '../ports/logger.ts';
 import type { OpenExternal } from '../ports/open-external.ts';
@@ -27,6 +31,10 @@ export interface HostPorts {
   electronVersion?: string;
   /** Check handler outputs against the contract (tests). */
   validateOutput?: boolean;
+  /** The embedded sandbox portal behind "Try the sandbox". */
+  sandbox?: SandboxHost;
+  /** OAuth ports and window, token refresh timing, provider timeouts (tests). */
+  connections?: Pick<ConnectionServiceDeps, 'oauth' | 'tokens' | 'timeoutMs'>;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -57,6 +65,22 @@ export function createServices(ports: HostPorts) {
     logger: logger.child('workspaces'),
   });
 
+  const connections = createConnectionService({
+    workspaces,
+    secrets: ports.secrets,
+    events,
+    clock,
+    logger: logger.child('connections'),
+    openExternal,
+    ...(ports.sandbox ? { sandbox: ports.sandbox } : {}),
+    ...ports.connections,
+  });
+  const sandboxWorkspaces = createSandboxWorkspaces({ workspaces, connections, sandbox: ports.sandbox, logger: logger.child('sandbox') });
+  if (ports.host === 'electron' || ports.host === 'serve') {
+    // Sandbox workspaces work after a restart: the sandbox comes back with the host.
+    void sandboxWorkspaces.restore().catch((error: unknown) => logger.warn('sandbox workspaces not restored', { error }));
+  }
+
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
   const info = (): AppInfo => ({
     name: APP_NAME,
@@ -75,6 +99,7 @@ export function createServices(ports: HostPorts) {
   const handlers: Handlers = {
     ...createAppHandlers({ info, preferences: ports.preferences, events }),
     ...createWorkspaceHandlers(workspaces),
+    ...createConnectionHandlers(connections, sandboxWorkspaces),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -88,10 +113,15 @@ export function createServices(ports: HostPorts) {
     secrets: ports.secrets,
     openExternal,
     workspaces,
+    connections,
+    /** HubSpot and Stripe access for the mirror and the push engine (see core/connections). */
+    providers: connections.access,
     info,
     close() {
       if (closed) return;
       closed = true;
+      void connections.close();
+      void ports.sandbox?.close();
       databases.closeAll();
       appDb.close();
     },
