@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
+import { sandboxCommand } from './sandbox.ts';
 import { serveCommand } from './serve.ts';
 import { workspaceCommand } from './workspace.ts';
 
 /** Every `syncdesk` command. A new command is one file in this folder and one line here. */
-export const commands: Command[] = [serveCommand, workspaceCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, workspaceCommand];
