@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { AppInfo } from '../contract/app.ts';
 import { createConnectionHandlers } from '../connections/connection-handlers.ts';
 import { type ConnectionServiceDeps, createConnectionService } from '../connections/connection-service.ts';
+import { createEmbeddedSandbox } from '../connections/embedded-sandbox.ts';
 import type { SandboxHost } from '../connections/sandbox-host.ts';
 import { createSandboxWorkspaces } from '../connections/sandbox-workspaces.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
@@ -65,6 +66,8 @@ export function createServices(ports: HostPorts) {
     logger: logger.child('workspaces'),
   });
 
+  // The desktop app and `syncdesk serve` carry the sandbox portal behind "Try the sandbox".
+  const sandbox = ports.sandbox ?? (ports.host === 'electron' || ports.host === 'serve' ? createEmbeddedSandbox({ dataDir: paths.root, logger: logger.child('sandbox') }) : undefined);
   const connections = createConnectionService({
     workspaces,
     secrets: ports.secrets,
@@ -72,10 +75,10 @@ export function createServices(ports: HostPorts) {
     clock,
     logger: logger.child('connections'),
     openExternal,
-    ...(ports.sandbox ? { sandbox: ports.sandbox } : {}),
+    ...(sandbox ? { sandbox } : {}),
     ...ports.connections,
   });
-  const sandboxWorkspaces = createSandboxWorkspaces({ workspaces, connections, sandbox: ports.sandbox, logger: logger.child('sandbox') });
+  const sandboxWorkspaces = createSandboxWorkspaces({ workspaces, connections, sandbox, logger: logger.child('sandbox') });
   if (ports.host === 'electron' || ports.host === 'serve') {
     // Sandbox workspaces work after a restart: the sandbox comes back with the host.
     void sandboxWorkspaces.restore().catch((error: unknown) => logger.warn('sandbox workspaces not restored', { error }));
@@ -121,7 +124,7 @@ export function createServices(ports: HostPorts) {
       if (closed) return;
       closed = true;
       void connections.close();
-      void ports.sandbox?.close();
+      void sandbox?.close();
       databases.closeAll();
       appDb.close();
     },
