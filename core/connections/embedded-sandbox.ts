@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../ports/logger.ts';
-import { type RunningSandbox, sandboxDataDir, startSandbox } from '../sandbox/start-sandbox.ts';
+import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import type { SandboxHost, SandboxPortal } from './sandbox-host.ts';
 
 export interface EmbeddedSandboxOptions {
@@ -18,7 +18,8 @@ export interface EmbeddedSandboxOptions {
  * across restarts; otherwise the caller moves them to the new one.
  */
 export function createEmbeddedSandbox(options: EmbeddedSandboxOptions): SandboxHost {
-  const dir = sandboxDataDir(options.dataDir);
+  // Same folder as `syncdesk sandbox` uses by default (`sandboxDataDir`), without loading the sandbox until it is needed.
+  const dir = path.join(options.dataDir, 'sandbox');
   const portFile = path.join(dir, 'last-port');
   let running: RunningSandbox | null = null;
   let portal: SandboxPortal | null = null;
@@ -34,6 +35,8 @@ export function createEmbeddedSandbox(options: EmbeddedSandboxOptions): SandboxH
   };
 
   async function start(): Promise<SandboxPortal> {
+    // Loaded on first use: CLI commands and hosts without sandbox workspaces never pay for it.
+    const { startSandbox } = await import('../sandbox/start-sandbox.ts');
     fs.mkdirSync(dir, { recursive: true });
     const base = { dataDir: dir, seed: options.seed ?? 500, logger: options.logger };
     const preferred = lastPort();

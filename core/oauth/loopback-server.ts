@@ -6,6 +6,18 @@ import { AppError } from '../errors.ts';
 export const DEFAULT_CALLBACK_PORTS = [42813, 42814, 42815] as const;
 export const CALLBACK_PATH = '/oauth/callback';
 
+/**
+ * The redirect ports: `SYNCDESK_OAUTH_PORTS=42813,42814` when your HubSpot app registered others
+ * (each as `http://localhost:<port>/oauth/callback`), else the defaults.
+ */
+export function callbackPorts(env: NodeJS.ProcessEnv = process.env): readonly number[] {
+  const configured = (env.SYNCDESK_OAUTH_PORTS ?? '')
+    .split(',')
+    .map((p) => Number(p.trim()))
+    .filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
+  return configured.length > 0 ? configured : DEFAULT_CALLBACK_PORTS;
+}
+
 export interface CallbackPage {
   status: number;
   title: string;

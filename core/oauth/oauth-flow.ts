@@ -4,7 +4,7 @@ import { AppError, toErrorData } from '../errors.ts';
 import { type Clock, isoAt } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { OpenExternal } from '../ports/open-external.ts';
-import { type CallbackPage, DEFAULT_CALLBACK_PORTS, LoopbackServer } from './loopback-server.ts';
+import { type CallbackPage, callbackPorts, LoopbackServer } from './loopback-server.ts';
 import { createOAuthState, createPkcePair, sameState } from './pkce.ts';
 
 export const OAUTH_WINDOW_MS = 10 * 60_000;
@@ -22,7 +22,7 @@ export interface OAuthFlowDeps {
   clock: Clock;
   logger: Logger;
   openExternal: OpenExternal;
-  /** Redirect ports tried in order (default 42813, 42814, 42815). */
+  /** Redirect ports tried in order (default: $SYNCDESK_OAUTH_PORTS, else 42813, 42814, 42815). */
   ports?: readonly number[];
   windowMs?: number;
   schedule?: Schedule;
@@ -165,7 +165,7 @@ export function createOAuthFlows(deps: OAuthFlowDeps) {
         // The server exists before the attempt it answers for; a callback that early is refused.
         const slot: { attempt?: Attempt } = {};
         const server = await LoopbackServer.start({
-          ports: deps.ports ?? DEFAULT_CALLBACK_PORTS,
+          ports: deps.ports ?? callbackPorts(),
           onCallback: (query) =>
             slot.attempt ? onCallback(slot.attempt, query) : Promise.resolve({ status: 503, title: 'Not ready', message: 'Try again in a moment.', tone: 'error' as const }),
         });
