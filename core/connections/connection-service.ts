@@ -133,7 +133,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     const action = rec.state === 'connected' ? null : rec.state === 'disconnected' ? 'connect' : rec.authKind === 'private_app' ? 'replace_token' : 'reconnect';
     return {
       state: rec.state,
-      reason: rec.state === 'connected' ? null : (rec.reason ?? 'HubSpot isn’t connected yet. Connect a portal to push leads and mirror its data.'),
+      reason: rec.state === 'connected' ? null : (rec.reason ?? 'Connect a portal to push leads and mirror its data.'),
       action,
       authKind: rec.authKind,
       portal: rec.portal,
@@ -151,7 +151,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
   function stripeView(rec: StripeRecord): StripeConnection {
     return {
       state: rec.state,
-      reason: rec.state === 'connected' ? null : (rec.reason ?? 'Stripe isn’t connected. Connecting it is optional: it adds billing data and MRR beside each company.'),
+      reason: rec.state === 'connected' ? null : (rec.reason ?? 'Optional: connect a restricted key to add billing data and MRR beside each company.'),
       action: rec.state === 'connected' ? null : rec.state === 'disconnected' ? 'connect' : 'replace_key',
       keyKind: rec.keyKind,
       livemode: rec.livemode,

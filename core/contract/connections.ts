@@ -10,6 +10,30 @@ import { Workspace, WorkspaceName } from './workspaces.ts';
  * scopes only.
  */
 
+/**
+ * What Syncdesk asks HubSpot for. Required: everything the push pipeline needs (contacts,
+ * companies, lists, owners); OAuth apps also always carry HubSpot's base `oauth` scope. Optional:
+ * what only the mirror needs (deals and their pipelines), sent as `optional_scope` so a portal
+ * without the tool still installs and declining them costs only the deal streams (SPEC §6).
+ */
+export const HUBSPOT_REQUIRED_SCOPES = [
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.objects.companies.read',
+  'crm.objects.companies.write',
+  'crm.lists.read',
+  'crm.lists.write',
+  'crm.objects.owners.read',
+] as const;
+export const HUBSPOT_OPTIONAL_SCOPES = ['crm.objects.deals.read', 'crm.schemas.deals.read'] as const;
+
+/**
+ * Syncdesk's OAuth redirect ports: HubSpot only redirects to URIs registered on the app (and never
+ * to an IP literal), so the loopback port can't be random. Register all three on your app.
+ */
+export const DEFAULT_CALLBACK_PORTS = [42813, 42814, 42815] as const;
+export const DEFAULT_REDIRECT_URIS = DEFAULT_CALLBACK_PORTS.map((port) => `http://localhost:${port}/oauth/callback`);
+
 export const ConnectionState = z.enum(['connected', 'reauthorize', 'disconnected']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 

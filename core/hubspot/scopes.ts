@@ -1,24 +1,9 @@
-import type { ScopeStatus } from '../contract/connections.ts';
+import { HUBSPOT_OPTIONAL_SCOPES, HUBSPOT_REQUIRED_SCOPES, type ScopeStatus } from '../contract/connections.ts';
 import type { HubSpotAuthKind } from './tiers.ts';
 
-/**
- * What Syncdesk asks HubSpot for. Required: everything the push pipeline needs (contacts,
- * companies, lists, owners). Optional: what only the mirror needs (deals and their pipelines), sent
- * as `optional_scope` so that a portal without the tool still installs, and so that declining them
- * costs only the deal streams (SPEC §6: a missing scope skips its stream with a warning) instead of
- * the whole connection.
- */
-export const REQUIRED_SCOPES = [
-  'crm.objects.contacts.read',
-  'crm.objects.contacts.write',
-  'crm.objects.companies.read',
-  'crm.objects.companies.write',
-  'crm.lists.read',
-  'crm.lists.write',
-  'crm.objects.owners.read',
-] as const;
-
-export const OPTIONAL_SCOPES = ['crm.objects.deals.read', 'crm.schemas.deals.read'] as const;
+/** Defined in the contract so the UI can list them; see there for why deals are optional. */
+export const REQUIRED_SCOPES = HUBSPOT_REQUIRED_SCOPES;
+export const OPTIONAL_SCOPES = HUBSPOT_OPTIONAL_SCOPES;
 
 /** OAuth apps always carry HubSpot's base `oauth` scope; account info needs it. */
 export const OAUTH_BASE_SCOPE = 'oauth';

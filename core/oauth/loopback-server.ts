@@ -1,9 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { DEFAULT_CALLBACK_PORTS } from '../contract/connections.ts';
 import { AppError } from '../errors.ts';
 
-/** Syncdesk's registered redirect ports: HubSpot only redirects to URIs registered on the app, so the port can't be random. */
-export const DEFAULT_CALLBACK_PORTS = [42813, 42814, 42815] as const;
 export const CALLBACK_PATH = '/oauth/callback';
 
 /**

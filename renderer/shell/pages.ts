@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { Workspace } from '../../core/contract/workspaces.ts';
 import type { IconName } from '../components/icons.tsx';
+import { ConnectionBanner } from '../features/connections/connection-banner.tsx';
 import { OverviewPage } from '../features/overview/overview-page.tsx';
 
 export interface WorkspacePageProps {
@@ -20,4 +21,4 @@ export interface WorkspacePage {
 export const workspacePages: WorkspacePage[] = [{ id: 'overview', label: 'Overview', icon: 'overview', component: OverviewPage }];
 
 /** Banners shown above every page of a workspace (connection state, paused jobs…). */
-export const workspaceBanners: Array<ComponentType<{ workspace: Workspace }>> = [];
+export const workspaceBanners: Array<ComponentType<{ workspace: Workspace }>> = [ConnectionBanner];

@@ -9,6 +9,11 @@ export function bindEvents(api: ApiClient, store: AppStore): () => void {
       store.setState({ workspaces: list.workspaces });
     }),
     api.on('app.onDidChangePreferences', (preferences) => store.setState({ preferences })),
+    api.on('connections.onDidChange', (connections) => store.getState().applyConnections(connections)),
+    api.on('connections.onDidEndOAuth', (ended) => {
+      store.setState((s) => ({ oauthEnded: { ...s.oauthEnded, [ended.workspaceId]: ended } }));
+      store.getState().notify(ended.outcome === 'connected' ? 'success' : ended.outcome === 'cancelled' ? 'info' : 'error', ended.message);
+    }),
     api.transport.onStatus((transportStatus) => {
       const wasClosed = store.getState().transportStatus === 'closed';
       store.setState({ transportStatus });
