@@ -400,6 +400,19 @@ describe('token discipline and state', () => {
     expect(offline.hubspot).toMatchObject({ state: 'connected', lastCheck: { ok: false } });
   });
 
+  it('Check now on OAuth: a refused token is refreshed once and stays Connected; a revoked grant goes Reauthorize', async () => {
+    const id = await workspace();
+    await connectOAuth(id);
+    hubspot.revokeToken((await secrets.get(`workspace:${id}:hubspot.accessToken`))!);
+    const refreshed = await value('connections.check', { workspaceId: id });
+    expect(refreshed.hubspot).toMatchObject({ state: 'connected', lastCheck: { ok: true }, portal: { portalId: 101, domain: 'acme.example' } });
+    expect(hubspot.refreshCalls).toBe(1);
+
+    hubspot.revokeGrant((await secrets.get(`workspace:${id}:hubspot.refreshToken`))!);
+    const lost = await value('connections.check', { workspaceId: id });
+    expect(lost.hubspot).toMatchObject({ state: 'reauthorize', action: 'reconnect' });
+  });
+
   it('drops everything of a deleted workspace', async () => {
     const id = await workspace();
     await value('connections.connectHubSpotToken', { workspaceId: id, token: hubspot.privateToken(), apiBase: hubspot.url });

@@ -587,11 +587,11 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         verified = await recheckStored(workspaceId, rec);
       } else {
         const gateway = await access.hubspot(workspaceId);
-        const credentials = await tokenSourceFor(workspaceId).current();
+        const source = tokenSourceFor(workspaceId);
         verified =
           rec.authKind === 'oauth'
-            ? await readOAuthIdentity(gateway, credentials.accessToken, logger)
-            : await readPrivateAppIdentity(gateway, credentials.accessToken, logger);
+            ? await readOAuthIdentity(gateway, async () => (await source.current()).accessToken, logger)
+            : await readPrivateAppIdentity(gateway, (await source.current()).accessToken, logger);
         if (rec.authKind === 'private_app') await learnDailyUsage(gateway, workspaceId);
       }
       assertSamePortal(rec.boundPortalId, verified.portal.portalId);
@@ -610,7 +610,8 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
               : `HubSpot refused the authorization on the last check: ${error.message} Reconnect to ${portalLabel(rec)}.`,
           );
         } else {
-          record({ at, ok: false, message: error.message });
+          // Already Reauthorize (maybe just now, by the gateway's 401 handling): its reason says it best.
+          record({ at, ok: false, message: current.reason ?? error.message });
         }
         return;
       }

@@ -76,9 +76,22 @@ export async function readPrivateAppIdentity(gateway: HubSpotGateway, token: str
 }
 
 /** What an OAuth access token is for: portal, domain, scopes, then the portal's details. */
-export async function readOAuthIdentity(gateway: HubSpotGateway, accessToken: string, logger: Logger): Promise<VerifiedHubSpot & { expiresIn: number }> {
-  const info = await getAccessTokenInfo(gateway, accessToken);
+export async function readOAuthIdentity(
+  gateway: HubSpotGateway,
+  accessToken: string | (() => Promise<string>),
+  logger: Logger,
+): Promise<VerifiedHubSpot & { expiresIn: number }> {
+  // The authenticated call first: a revoked or expired token meets the gateway's 401 handling
+  // (one forced refresh, then Reauthorize) instead of the metadata endpoint's bare 404.
   const details = await accountDetailsOrNull(gateway, logger);
+  // Read the token after that call: it may have been refreshed by it.
+  const token = typeof accessToken === 'string' ? accessToken : await accessToken();
+  const info = await getAccessTokenInfo(gateway, token).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'not_found') {
+      throw new AppError('auth_expired', 'HubSpot no longer knows this access token (expired or revoked).', { retryable: false, details: { status: 404 } });
+    }
+    throw error;
+  });
   return {
     authKind: 'oauth',
     portal: identity(info.hub_id, details, info.hub_domain ?? null, info.signed_access_token?.hublet ?? null),

@@ -145,13 +145,13 @@ export function HubSpotCard({ workspace }: { workspace: Workspace }) {
           <dt>Last verified</dt>
           <dd data-testid="last-verified">
             <When iso={hubspot.lastVerifiedAt} />
-            {hubspot.lastCheck && !hubspot.lastCheck.ok ? <p className="field-error">Last check: {hubspot.lastCheck.message}</p> : null}
+            {hubspot.state === 'connected' && hubspot.lastCheck && !hubspot.lastCheck.ok ? <p className="field-error">Last check: {hubspot.lastCheck.message}</p> : null}
           </dd>
           {hubspot.accessExpiresAt ? (
             <>
               <dt>Access token</dt>
               <dd>
-                renews before <When iso={hubspot.accessExpiresAt} />
+                expires <When iso={hubspot.accessExpiresAt} /> <span className="muted">(renewed 5 minutes before)</span>
               </dd>
             </>
           ) : null}
