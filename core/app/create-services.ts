@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { AppInfo } from '../contract/app.ts';
 import { createConnectionHandlers } from '../connections/connection-handlers.ts';
 import { type ConnectionServiceDeps, createConnectionService } from '../connections/connection-service.ts';
@@ -12,6 +13,9 @@ import type { PreferencesStore } from '../ports/preferences.ts';
 import type { SecretStore } from '../ports/secret-store.ts';
 import { dataPaths, openAppDatabase } from '../store/app-db.ts';
 import { WorkspaceDatabases } from '../store/workspace-databases.ts';
+import { createLeadImportService } from '../leads/import/lead-import-service.ts';
+import { createLeadHandlers } from '../leads/lead-handlers.ts';
+import { createLeadService } from '../leads/lead-service.ts';
 import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
 import { createWorkspaceService } from '../workspaces/workspace-service.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -83,6 +87,14 @@ export function createServices(ports: HostPorts) {
     // Sandbox workspaces work after a restart: the sandbox comes back with the host.
     void sandboxWorkspaces.restore().catch((error: unknown) => logger.warn('sandbox workspaces not restored', { error }));
   }
+  const leads = createLeadService({ database: (id) => workspaces.database(id), events, clock, logger: logger.child('leads') });
+  const leadImports = createLeadImportService({
+    leads,
+    events,
+    clock,
+    logger: logger.child('leads.import'),
+    stagingDir: path.join(paths.root, 'tmp', 'imports'),
+  });
 
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
   const info = (): AppInfo => ({
@@ -103,6 +115,7 @@ export function createServices(ports: HostPorts) {
     ...createAppHandlers({ info, preferences: ports.preferences, events }),
     ...createWorkspaceHandlers(workspaces),
     ...createConnectionHandlers(connections, sandboxWorkspaces),
+    ...createLeadHandlers(leads, leadImports),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -119,6 +132,8 @@ export function createServices(ports: HostPorts) {
     connections,
     /** HubSpot and Stripe access for the mirror and the push engine (see core/connections). */
     providers: connections.access,
+    leads,
+    leadImports,
     info,
     close() {
       if (closed) return;

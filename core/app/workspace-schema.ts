@@ -1,4 +1,5 @@
 import { connectionMigrations } from '../connections/connection-schema.ts';
+import { leadMigrations } from '../leads/lead-schema.ts';
 import type { MigrationSet } from '../store/migrations.ts';
 import { workspaceBaseMigrations } from '../workspaces/workspace-schema.ts';
 
@@ -6,4 +7,4 @@ import { workspaceBaseMigrations } from '../workspaces/workspace-schema.ts';
  * Every workspace database's migrations, by domain, in the order they apply.
  * A feature that needs tables adds its set here (after the sets its tables reference).
  */
-export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations, connectionMigrations];
+export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations, connectionMigrations, leadMigrations];

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appMethods } from './app.ts';
 import { connectionMethods } from './connections.ts';
+import { leadMethods } from './leads.ts';
 import { workspaceMethods } from './workspaces.ts';
 
 /**
@@ -11,6 +12,7 @@ export const api = {
   ...appMethods,
   ...workspaceMethods,
   ...connectionMethods,
+  ...leadMethods,
 };
 
 export type Api = typeof api;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appEvents } from './app.ts';
 import { connectionEvents } from './connections.ts';
+import { leadEvents } from './leads.ts';
 import { workspaceEvents } from './workspaces.ts';
 
 /** Every event core pushes to clients: `domain.onDidX` → payload schema. */
@@ -8,6 +9,7 @@ export const events = {
   ...appEvents,
   ...workspaceEvents,
   ...connectionEvents,
+  ...leadEvents,
 };
 
 export type Events = typeof events;

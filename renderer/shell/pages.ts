@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { Workspace } from '../../core/contract/workspaces.ts';
 import type { IconName } from '../components/icons.tsx';
 import { ConnectionBanner } from '../features/connections/connection-banner.tsx';
+import { LeadsPage } from '../features/leads/leads-page.tsx';
 import { OverviewPage } from '../features/overview/overview-page.tsx';
 
 export interface WorkspacePageProps {
@@ -18,7 +19,10 @@ export interface WorkspacePage {
 }
 
 /** The pages of a workspace, in navigation order. A feature adds its page here. */
-export const workspacePages: WorkspacePage[] = [{ id: 'overview', label: 'Overview', icon: 'overview', component: OverviewPage }];
+export const workspacePages: WorkspacePage[] = [
+  { id: 'overview', label: 'Overview', icon: 'overview', component: OverviewPage },
+  { id: 'leads', label: 'Leads', icon: 'leads', component: LeadsPage },
+];
 
 /** Banners shown above every page of a workspace (connection state, paused jobs…). */
 export const workspaceBanners: Array<ComponentType<{ workspace: Workspace }>> = [ConnectionBanner];
