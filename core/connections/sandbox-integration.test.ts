@@ -144,6 +144,15 @@ describe('connections against the sandbox portal', () => {
     expect(budget).toMatchObject({ source: 'headers' });
     expect(budget.usedToday).toBeGreaterThan(0);
   });
+
+  it('probes a Stripe sandbox key and names the permissions it lacks', async () => {
+    const id = (await call<Workspace>('workspaces.create', { name: 'Billing client' })).id;
+    const partial = sb.stripe.createKey(['rak_customer_read', 'rak_plan_read']);
+    const refused = await t.services.router.handle('connections.connectStripe', { workspaceId: id, key: partial, apiBase: sb.url }, { client: 'test' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'missing_scopes', details: { scopes: ['rak_subscription_read', 'rak_product_read', 'rak_invoice_read', 'rak_event_read'] } } });
+    const view = await call('connections.connectStripe', { workspaceId: id, key: sb.stripe.createKey(), apiBase: sb.url });
+    expect(view.stripe).toMatchObject({ state: 'connected', keyKind: 'restricted' });
+  });
 });
 
 describe('Try the sandbox', () => {
@@ -157,6 +166,11 @@ describe('Try the sandbox', () => {
       const created = ok<{ workspace: Workspace; connections: WorkspaceConnections }>(await t.services.router.handle('connections.createSandboxWorkspace', {}, { client: 'test' }));
       expect(created.workspace).toMatchObject({ name: 'Sandbox portal', kind: 'sandbox' });
       expect(created.connections.hubspot).toMatchObject({ state: 'connected', authKind: 'private_app', settings: { apiBase: sandbox.current()!.url } });
+      // The Stripe sandbox answers on the same address, with a restricted key it minted.
+      expect(created.connections.stripe).toMatchObject({ state: 'connected', keyKind: 'restricted', livemode: false, settings: { apiBase: sandbox.current()!.url } });
+      expect(created.connections.stripe.permissions?.every((p) => p.granted)).toBe(true);
+      const stripe = await t.services.providers.stripe(created.workspace.id);
+      expect((await stripe!.customers.list({ limit: 3 })).object).toBe('list');
       const gateway = await t.services.providers.hubspot(created.workspace.id);
       const page = await gateway.call('contacts', (c) => c.crm.contacts.basicApi.getPage(100));
       expect(page.results.length).toBe(60);

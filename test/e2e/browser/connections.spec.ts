@@ -109,6 +109,7 @@ test('Try the sandbox: one click on the welcome screen gives a connected workspa
   await expect(page.getByTestId('overview-name')).toHaveText('Sandbox portal');
   await expect(connections.hubspotCard.getByTestId('connection-state')).toHaveText('Connected');
   await expect(page.getByTestId('budget-meter').getByTestId('calls-today')).toBeVisible();
+  await expect(page.getByTestId('stripe-card').getByTestId('connection-state')).toHaveText('Connected');
   await shell.switcher.click();
   await expect(page.getByRole('option', { name: /Sandbox portal/ })).toContainText('sandbox');
 });
