@@ -16,6 +16,9 @@ import { WorkspaceDatabases } from '../store/workspace-databases.ts';
 import { createLeadImportService } from '../leads/import/lead-import-service.ts';
 import { createLeadHandlers } from '../leads/lead-handlers.ts';
 import { createLeadService } from '../leads/lead-service.ts';
+import { createMappingHandlers } from '../mapping/mapping-handlers.ts';
+import { createMappingService } from '../mapping/mapping-service.ts';
+import { createInterimCatalogue, type HubSpotAccess } from '../mapping/property-catalogue.ts';
 import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
 import { createWorkspaceService } from '../workspaces/workspace-service.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -40,6 +43,8 @@ export interface HostPorts {
   sandbox?: SandboxHost;
   /** OAuth ports and window, token refresh timing, provider timeouts (tests). */
   connections?: Pick<ConnectionServiceDeps, 'oauth' | 'tokens' | 'timeoutMs'>;
+  /** Overrides how mapping reaches a workspace's HubSpot (tests); default: the connections' ProviderAccess. */
+  hubspot?: HubSpotAccess;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -96,6 +101,17 @@ export function createServices(ports: HostPorts) {
     stagingDir: path.join(paths.root, 'tmp', 'imports'),
   });
 
+  const hubspot: HubSpotAccess = ports.hubspot ?? ((workspaceId) => connections.access.hubspot(workspaceId));
+  const mapping = createMappingService({
+    database: (id) => workspaces.database(id),
+    leads,
+    catalogue: createInterimCatalogue({ hubspot, clock, logger: logger.child('catalogue') }),
+    hubspot,
+    events,
+    clock,
+    logger: logger.child('mapping'),
+  });
+
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
   const info = (): AppInfo => ({
     name: APP_NAME,
@@ -116,6 +132,7 @@ export function createServices(ports: HostPorts) {
     ...createWorkspaceHandlers(workspaces),
     ...createConnectionHandlers(connections, sandboxWorkspaces),
     ...createLeadHandlers(leads, leadImports),
+    ...createMappingHandlers(mapping),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -134,6 +151,7 @@ export function createServices(ports: HostPorts) {
     providers: connections.access,
     leads,
     leadImports,
+    mapping,
     info,
     close() {
       if (closed) return;

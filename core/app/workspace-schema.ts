@@ -1,5 +1,6 @@
 import { connectionMigrations } from '../connections/connection-schema.ts';
 import { leadMigrations } from '../leads/lead-schema.ts';
+import { mappingMigrations } from '../mapping/mapping-schema.ts';
 import type { MigrationSet } from '../store/migrations.ts';
 import { workspaceBaseMigrations } from '../workspaces/workspace-schema.ts';
 
@@ -7,4 +8,4 @@ import { workspaceBaseMigrations } from '../workspaces/workspace-schema.ts';
  * Every workspace database's migrations, by domain, in the order they apply.
  * A feature that needs tables adds its set here (after the sets its tables reference).
  */
-export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations, connectionMigrations, leadMigrations];
+export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations, connectionMigrations, leadMigrations, mappingMigrations];

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appMethods } from './app.ts';
 import { connectionMethods } from './connections.ts';
 import { leadMethods } from './leads.ts';
+import { mappingMethods } from './mapping.ts';
 import { workspaceMethods } from './workspaces.ts';
 
 /**
@@ -13,6 +14,7 @@ export const api = {
   ...workspaceMethods,
   ...connectionMethods,
   ...leadMethods,
+  ...mappingMethods,
 };
 
 export type Api = typeof api;

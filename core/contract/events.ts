@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appEvents } from './app.ts';
 import { connectionEvents } from './connections.ts';
 import { leadEvents } from './leads.ts';
+import { mappingEvents } from './mapping.ts';
 import { workspaceEvents } from './workspaces.ts';
 
 /** Every event core pushes to clients: `domain.onDidX` → payload schema. */
@@ -10,6 +11,7 @@ export const events = {
   ...workspaceEvents,
   ...connectionEvents,
   ...leadEvents,
+  ...mappingEvents,
 };
 
 export type Events = typeof events;

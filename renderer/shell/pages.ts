@@ -3,6 +3,7 @@ import type { Workspace } from '../../core/contract/workspaces.ts';
 import type { IconName } from '../components/icons.tsx';
 import { ConnectionBanner } from '../features/connections/connection-banner.tsx';
 import { LeadsPage } from '../features/leads/leads-page.tsx';
+import { MappingPage } from '../features/mapping/mapping-page.tsx';
 import { OverviewPage } from '../features/overview/overview-page.tsx';
 
 export interface WorkspacePageProps {
@@ -22,6 +23,7 @@ export interface WorkspacePage {
 export const workspacePages: WorkspacePage[] = [
   { id: 'overview', label: 'Overview', icon: 'overview', component: OverviewPage },
   { id: 'leads', label: 'Leads', icon: 'leads', component: LeadsPage },
+  { id: 'mapping', label: 'Mapping', icon: 'mapping', component: MappingPage },
 ];
 
 /** Banners shown above every page of a workspace (connection state, paused jobs…). */

@@ -3,6 +3,7 @@ import { PageHeader } from '../../components/page-header.tsx';
 import { formatDateTime } from '../../components/time.ts';
 import { overviewCards } from '../../shell/extensions.ts';
 import { useAppStore } from '../../state/store.ts';
+import { LastTestCard } from '../mapping/last-test-card.tsx';
 
 /** The workspace's home: identity now; connection, freshness and budget as their features land. */
 export function OverviewPage({ workspace }: { workspace: Workspace }) {
@@ -40,6 +41,7 @@ export function OverviewPage({ workspace }: { workspace: Workspace }) {
           <Card key={i} workspace={workspace} />
         ))}
       </div>
+      <LastTestCard workspaceId={workspace.id} />
     </div>
   );
 }
