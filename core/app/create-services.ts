@@ -1,6 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo } from '../contract/app.ts';
+import { createConnectionHandlers } from '../connections/connection-handlers.ts';
+import { type ConnectionServiceDeps, createConnectionService } from '../connections/connection-service.ts';
+import { createEmbeddedSandbox } from '../connections/embedded-sandbox.ts';
+import type { SandboxHost } from '../connections/sandbox-host.ts';
+import { createSandboxWorkspaces } from '../connections/sandbox-workspaces.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { createFileLogger, type Logger } from '../ports/logger.ts';
 import type { OpenExternal } from '../ports/open-external.ts';
@@ -13,7 +18,7 @@ import { createLeadHandlers } from '../leads/lead-handlers.ts';
 import { createLeadService } from '../leads/lead-service.ts';
 import { createMappingHandlers } from '../mapping/mapping-handlers.ts';
 import { createMappingService } from '../mapping/mapping-service.ts';
-import { createInterimCatalogue, type HubSpotAccess, unconnectedHubSpot } from '../mapping/property-catalogue.ts';
+import { createInterimCatalogue, type HubSpotAccess } from '../mapping/property-catalogue.ts';
 import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
 import { createWorkspaceService } from '../workspaces/workspace-service.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -34,7 +39,11 @@ export interface HostPorts {
   electronVersion?: string;
   /** Check handler outputs against the contract (tests). */
   validateOutput?: boolean;
-  /** A workspace's HubSpot gateway (until the connections domain provides it; default: not connected). */
+  /** The embedded sandbox portal behind "Try the sandbox". */
+  sandbox?: SandboxHost;
+  /** OAuth ports and window, token refresh timing, provider timeouts (tests). */
+  connections?: Pick<ConnectionServiceDeps, 'oauth' | 'tokens' | 'timeoutMs'>;
+  /** Overrides how mapping reaches a workspace's HubSpot (tests); default: the connections' ProviderAccess. */
   hubspot?: HubSpotAccess;
 }
 
@@ -66,6 +75,23 @@ export function createServices(ports: HostPorts) {
     logger: logger.child('workspaces'),
   });
 
+  // The desktop app and `syncdesk serve` carry the sandbox portal behind "Try the sandbox".
+  const sandbox = ports.sandbox ?? (ports.host === 'electron' || ports.host === 'serve' ? createEmbeddedSandbox({ dataDir: paths.root, logger: logger.child('sandbox') }) : undefined);
+  const connections = createConnectionService({
+    workspaces,
+    secrets: ports.secrets,
+    events,
+    clock,
+    logger: logger.child('connections'),
+    openExternal,
+    ...(sandbox ? { sandbox } : {}),
+    ...ports.connections,
+  });
+  const sandboxWorkspaces = createSandboxWorkspaces({ workspaces, connections, sandbox, logger: logger.child('sandbox') });
+  if (ports.host === 'electron' || ports.host === 'serve') {
+    // Sandbox workspaces work after a restart: the sandbox comes back with the host.
+    void sandboxWorkspaces.restore().catch((error: unknown) => logger.warn('sandbox workspaces not restored', { error }));
+  }
   const leads = createLeadService({ database: (id) => workspaces.database(id), events, clock, logger: logger.child('leads') });
   const leadImports = createLeadImportService({
     leads,
@@ -75,7 +101,7 @@ export function createServices(ports: HostPorts) {
     stagingDir: path.join(paths.root, 'tmp', 'imports'),
   });
 
-  const hubspot = ports.hubspot ?? unconnectedHubSpot;
+  const hubspot: HubSpotAccess = ports.hubspot ?? ((workspaceId) => connections.access.hubspot(workspaceId));
   const mapping = createMappingService({
     database: (id) => workspaces.database(id),
     leads,
@@ -104,6 +130,7 @@ export function createServices(ports: HostPorts) {
   const handlers: Handlers = {
     ...createAppHandlers({ info, preferences: ports.preferences, events }),
     ...createWorkspaceHandlers(workspaces),
+    ...createConnectionHandlers(connections, sandboxWorkspaces),
     ...createLeadHandlers(leads, leadImports),
     ...createMappingHandlers(mapping),
   };
@@ -119,6 +146,9 @@ export function createServices(ports: HostPorts) {
     secrets: ports.secrets,
     openExternal,
     workspaces,
+    connections,
+    /** HubSpot and Stripe access for the mirror and the push engine (see core/connections). */
+    providers: connections.access,
     leads,
     leadImports,
     mapping,
@@ -126,6 +156,8 @@ export function createServices(ports: HostPorts) {
     close() {
       if (closed) return;
       closed = true;
+      void connections.close();
+      void sandbox?.close();
       databases.closeAll();
       appDb.close();
     },

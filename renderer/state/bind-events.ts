@@ -11,6 +11,15 @@ export function bindEvents(api: ApiClient, store: AppStore): () => void {
       store.setState({ workspaces: list.workspaces });
     }),
     api.on('app.onDidChangePreferences', (preferences) => store.setState({ preferences })),
+    api.on('connections.onDidChange', (connections) => store.getState().applyConnections(connections)),
+    api.transport.onStatus((status) => {
+      // Back from a lost host: changes may have been missed while away.
+      if (status === 'open' && Object.keys(store.getState().connections).length > 0) void store.getState().loadAllConnections().catch(() => {});
+    }),
+    api.on('connections.onDidEndOAuth', (ended) => {
+      store.setState((s) => ({ oauthEnded: { ...s.oauthEnded, [ended.workspaceId]: ended } }));
+      store.getState().notify(ended.outcome === 'connected' ? 'success' : ended.outcome === 'cancelled' ? 'info' : 'error', ended.message);
+    }),
     api.transport.onStatus((transportStatus) => {
       const wasClosed = store.getState().transportStatus === 'closed';
       store.setState({ transportStatus });
