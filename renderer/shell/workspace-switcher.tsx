@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow';
 import { Icon } from '../components/icons.tsx';
 import { useTrySandbox } from '../features/connections/try-sandbox.tsx';
-import { useAppStore } from '../state/store.ts';
+import { selectActiveWorkspaceId, useAppStore } from '../state/store.ts';
 
 /**
  * The workspace menu: current workspace, a filterable list (arrow keys + Enter), and
@@ -10,7 +10,7 @@ import { useAppStore } from '../state/store.ts';
  */
 export function WorkspaceSwitcher() {
   const workspaces = useAppStore(useShallow((s) => s.workspaces));
-  const selectedId = useAppStore((s) => (s.route.name === 'workspace' ? s.route.workspaceId : null));
+  const selectedId = useAppStore(selectActiveWorkspaceId);
   const openWorkspace = useAppStore((s) => s.openWorkspace);
   const openDialog = useAppStore((s) => s.openDialog);
   const trySandbox = useTrySandbox();

@@ -48,7 +48,10 @@ export async function loadInitialData(store: AppStore): Promise<void> {
       const route = typeof window !== 'undefined' ? parseHash(window.location.hash) : state.route;
       const known = (id: string) => list.workspaces.some((w) => w.id === id);
       if (route.name === 'workspace' && known(route.workspaceId)) state.applyRoute(route);
-      else if (route.name === 'health' || route.name === 'settings') state.applyRoute(route);
+      else if (route.name === 'health' || route.name === 'settings') {
+        if (list.selectedId && known(list.selectedId)) store.setState({ selectedWorkspaceId: list.selectedId });
+        state.applyRoute(route);
+      }
       else if (list.selectedId && known(list.selectedId)) state.navigate({ name: 'workspace', workspaceId: list.selectedId, page: 'overview' });
       else if (list.workspaces[0]) state.navigate({ name: 'workspace', workspaceId: list.workspaces[0].id, page: 'overview' });
       else state.navigate({ name: 'home' });

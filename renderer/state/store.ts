@@ -49,3 +49,8 @@ export function selectCurrentWorkspace(state: AppState) {
   const route = state.route;
   return route.name === 'workspace' ? state.workspaces.find((w) => w.id === route.workspaceId) : undefined;
 }
+
+/** The workspace the sidebar shows: the one open, else the last one opened (on the Health board, Settings). */
+export function selectActiveWorkspaceId(state: AppState): string | null {
+  return state.route.name === 'workspace' ? state.route.workspaceId : state.selectedWorkspaceId;
+}
