@@ -26,6 +26,8 @@ export interface PushHostDeps {
   logger: Logger;
   /** Every workspace id (when serving all). */
   workspaceIds(): string[];
+  /** HubSpot connection state changes of workspaces. */
+  connectionChanges?: (listener: (workspaceId: string, state: 'connected' | 'reauthorize' | 'disconnected') => void) => () => void;
   tuning?: PushRunnerTuning;
 }
 
@@ -64,10 +66,16 @@ export function startPushRunner(deps: PushHostDeps, workspaces: 'all' | readonly
   } else {
     runner.serve(workspaces);
   }
+  const unwatch =
+    deps.connectionChanges?.((workspaceId, state) => {
+      if (state === 'reauthorize') runner.pauseReauthorize(workspaceId);
+      else if (state === 'connected') runner.resumeReauthorize(workspaceId);
+    }) ?? (() => {});
   return {
     runner,
     async stop() {
       unsubscribe();
+      unwatch();
       await runner.stop();
       deps.push.attachRunner(null);
     },
