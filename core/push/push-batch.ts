@@ -964,7 +964,13 @@ function conclude(
       return { attempt: { status: 'failed', error, failedStep: end.step, cancelReason: null, sent, nextAttemptAt: null }, next: { ...base, state: 'failed', error, progress } };
     }
     case 'transient': {
-      const failures = job.failures + 1;
+      // An attempt that got a step through before failing shows HubSpot answering: the count starts again
+      // (it still ends: three steps can make progress at most three times).
+      const progressed =
+        (!job.contactOutcome && progress.contactOutcome !== null) ||
+        (!job.companyOutcome && progress.companyOutcome !== null && progress.companyOutcome !== 'failed') ||
+        (!job.listOutcome && progress.listOutcome !== null);
+      const failures = progressed ? 1 : job.failures + 1;
       const decision = afterTransientFailure(failures, now);
       const error = storeError(end.error);
       if (decision.kind === 'give_up') {

@@ -83,6 +83,28 @@ describe('the retry schedule', () => {
     expect(job.attemptDetails.at(-1)).toMatchObject({ attempt: 6, status: 'succeeded' });
   });
 
+  it('an attempt that got a step through before failing starts the count again', async () => {
+    const listId = String((await sandbox.call<{ list: { listId: string } }>('POST', '/crm/v3/lists', { body: { name: `Count ${Date.now()}`, objectTypeId: '0-1', processingType: 'MANUAL' } })).body.list.listId);
+    await f.saveSettings({ company: { enabled: false }, list: { listId, listName: 'Count', processingType: 'MANUAL' } });
+    await faults([
+      { route: '/crm/v3/objects/contacts/batch/upsert', sequence: [503, 503] },
+      { route: '/crm/v3/lists/*/memberships/add', sequence: [503] },
+    ]);
+    const [jobId] = await push([f.lead({ firstName: 'Cora', email: email('cora') })]);
+    await f.step(); // contact 503
+    await f.step(); // contact 503 again (immediate retry)
+    expect(await detail(jobId!)).toMatchObject({ state: 'retrying', failures: 2 });
+    f.clock.advance(30_000);
+    await f.step(); // contact written, then the list answers 503: progress was made
+    let job = await detail(jobId!);
+    expect(job).toMatchObject({ state: 'retrying', failures: 1, nextAttemptAt: new Date(f.clock.now()).toISOString(), steps: [{ outcome: 'created' }, { outcome: 'off' }, { outcome: 'pending' }] });
+    await f.step();
+    job = await detail(jobId!);
+    expect(job).toMatchObject({ state: 'succeeded', attempts: 4, steps: [{ outcome: 'created' }, { outcome: 'off' }, { outcome: 'added' }] });
+    // The last attempt only ran the list step.
+    expect(job.attemptDetails.at(-1)!.exchanges.map((e) => e.call)).toEqual(['lists.memberships.add']);
+  });
+
   it('fails with hubspot_unavailable when 5xx answers outlast the retries', async () => {
     await faults([{ route: '/crm/v3/objects/contacts/batch/upsert', sequence: [500, 502, 503, 504, 500] }]);
     const [jobId] = await push([f.lead({ firstName: 'Una', email: email('una') })]);
