@@ -103,7 +103,7 @@ async function coreFor(name: string, gateway: HubSpotGateway, sandbox: Sandbox, 
   db.transaction(() => {
     for (let i = 0; i < leads; i++) store.insert(lead(i, domain), [], '2026-01-01T00:00:00.000Z');
   })();
-  const list = await (await fetch(`${sandbox.url}/crm/v3/lists`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `Bench ${name}`, objectTypeId: '0-1', processingType: 'MANUAL' }) })).json();
+  const list = await (await fetch(`${sandbox.url}/crm/v3/lists`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `Bench ${name}`, objectTypeId: '0-1', processingType: 'MANUAL' }) })).json() as { list: { listId: string } };
   const listId = String(list.list.listId);
   const settings = services.mapping.get(id).settings;
   services.mapping.save(id, { ...settings, list: { listId, listName: `Bench ${name}`, processingType: 'MANUAL' } });
@@ -125,7 +125,7 @@ let faultFailures = 0;
 try {
   const gateway = gatewayFor(pro);
   const { services, workspaceId, listId } = await coreFor('pro', gateway, pro, LEADS, 'bench.example');
-  const usage = async () => (await (await fetch(`${pro.url}/account-info/v3/api-usage/daily/private-apps`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()).results[0].currentUsage as number;
+  const usage = async () => ((await (await fetch(`${pro.url}/account-info/v3/api-usage/daily/private-apps`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { results: Array<{ currentUsage: number }> }).results[0]!.currentUsage;
   const before = await usage();
   const runner = services.startPush([workspaceId]);
   const started = performance.now();
@@ -145,7 +145,8 @@ try {
   const windowBound = 10 * (windows - 1);
   const byCall = db.prepare('select call, count(*) as n from push_exchanges group by call order by n desc').all() as Array<{ call: string; n: number }>;
   const companies = (await pro.admin('state/companies', undefined, 'GET')).results.filter((c: any) => c.properties.domain?.endsWith('bench.example')).length;
-  const members = (await (await fetch(`${pro.url}/crm/v3/lists/${listId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()).list.size;
+  const listSize = async (url: string, id: string) => ((await (await fetch(`${url}/crm/v3/lists/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { list: { size: number } }).list.size;
+  const members = await listSize(pro.url, listId);
   console.log(`\n1. ${fmt(LEADS)} leads, ${fmt(COMPANIES)} companies, list step, sandbox at the pro tier (190 calls / 10 s), limits on`);
   console.log(`   jobs: ${JSON.stringify(byState)}; companies in HubSpot: ${fmt(companies)}; list members: ${fmt(members)}`);
   console.log(`   HubSpot calls: ${fmt(calls)} (${fmt(pushCalls)} by the push steps, ${fmt(calls - pushCalls)} reading property definitions) = ${fmt(calls / LEADS, 4)} calls per lead`);
@@ -214,7 +215,7 @@ try {
   const fcompanies = (await naiveBox.admin('state/companies', undefined, 'GET')).results.filter((c: any) => !c.archived && c.properties.domain?.endsWith('faults.example'));
   const emails = new Set(contacts.map((c: any) => c.properties.email));
   const domains = new Set(fcompanies.map((c: any) => c.properties.domain));
-  const fmembers = (await (await fetch(`${naiveBox.url}/crm/v3/lists/${faulty.listId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()).list.size;
+  const fmembers = await listSize(naiveBox.url, faulty.listId);
   console.log(`\n3. ${fmt(faultLeads)} leads with ${rate * 100}% of HubSpot calls failing (500/502/503/429/reset), limits off, retry waits skipped by the runner's clock (${fmt(skipped / 1000)} s skipped)`);
   console.log(`   jobs: ${JSON.stringify(states)} in ${fmt((performance.now() - fstart) / 1000, 1)} s; attempts per job: ${attempts.map((a) => `${a.attempts}×${a.n}`).join(', ')}`);
   console.log(`   calls ${fmt(totalExchanges)}, faults met: ${faultsSeen.map((f) => `${f.status === 0 ? 'reset' : f.status} ${f.n}`).join(', ')}`);
