@@ -157,6 +157,8 @@ export function createServices(ports: HostPorts) {
         workspaceIds: () => workspaces.list().workspaces.map((w) => w.id),
         // Reauthorize pauses a workspace's jobs; Connected again resumes them (SPEC §1).
         connectionChanges: (listener) => connections.onDidChange((c) => listener(c.workspaceId, c.hubspot.state)),
+        // With a test override of HubSpot access there is no connection state to ask.
+        ...(ports.hubspot ? {} : { connectionState: (workspaceId: string) => connections.view(workspaceId).hubspot.state }),
         ...(ports.push?.runner ? { tuning: ports.push.runner } : {}),
       },
       only,

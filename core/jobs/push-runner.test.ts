@@ -53,32 +53,60 @@ describe('the push runner', () => {
     core.cleanup();
   });
 
-  it('two hosts on one data folder: only the lease holder pushes a workspace; the other takes over when it stops', async () => {
+  it('two hosts on one data folder: one pushes a workspace at a time, each job once; the other takes over when it stops', async () => {
     const dataDir = makeTempDir('syncdesk-two-');
     const a = createServicesWithHubSpot(gateway, { clock: realClock(), push: fast, dataDir: dataDir.dir });
     const workspaceId = a.services.workspaces.create({ name: 'Shared', kind: 'hubspot' }).id;
     const b = createServicesWithHubSpot(gateway, { clock: realClock(), push: fast, dataDir: dataDir.dir });
     const runA = a.services.startPush([workspaceId]);
-    await until(() => a.services.push.runner!.state(workspaceId).busy === false && a.events.some((e) => e.event === 'push.onDidProgress'), 5000).catch(() => {});
     const runB = b.services.startPush([workspaceId]);
-    await until(() => b.services.push.runner!.state(workspaceId).heldElsewhere);
+    const batches = (host: ServicesWithHubSpot) => host.events.filter((e) => e.event === 'push.onDidChangeHistory').length;
+    const heldSeen = { a: false, b: false };
+    const watch = setInterval(() => {
+      heldSeen.a ||= a.services.push.runner!.state(workspaceId).heldElsewhere;
+      heldSeen.b ||= b.services.push.runner!.state(workspaceId).heldElsewhere;
+    }, 5);
 
     const prefix = `two${Date.now()}-`;
-    const ids = leadsFor(b, workspaceId, 120, prefix);
+    const ids = leadsFor(b, workspaceId, 250, prefix);
     await b.call('push.leads', { workspaceId, target: { kind: 'ids', ids } });
-    await until(() => a.services.push.progress(workspaceId).counts.queued === 0 && a.services.push.progress(workspaceId).counts.running === 0);
-    expect(b.events.some((e) => e.event === 'push.onDidChangeHistory')).toBe(false);
+    const done = () => a.services.push.countJobs(workspaceId, ids.map((_, i) => i + 1)).succeeded === 250;
+    await until(done);
+    clearInterval(watch);
+    // Three batches, all by one host; the other found the queue held.
+    const [holder, other] = batches(a) > 0 ? [a, b] : [b, a];
+    expect(batches(holder)).toBe(3);
+    expect(batches(other)).toBe(0);
+    expect(holder === a ? heldSeen.b : heldSeen.a).toBe(true);
+    const jobs = (await a.call('push.jobs', { workspaceId, limit: 500 })).items;
+    expect(jobs.every((j) => j.attempts === 1)).toBe(true);
     const pushed = (await sandbox.call<{ results: Array<{ properties: Record<string, string> }> }>('GET', '/__sandbox/state/contacts', { token: null })).body.results.filter((c) => c.properties.email?.startsWith(prefix));
-    expect(pushed).toHaveLength(120);
+    expect(pushed).toHaveLength(250);
 
-    await runA.stop();
-    const more = leadsFor(b, workspaceId, 5, `${prefix}late-`);
-    await b.call('push.leads', { workspaceId, target: { kind: 'ids', ids: more } });
-    await until(() => b.services.push.progress(workspaceId).counts.succeeded >= 5 && !b.services.push.runner!.state(workspaceId).heldElsewhere);
-    await runB.stop();
+    // The holder stops (its lease goes with it): the other pushes what comes next.
+    await (holder === a ? runA : runB).stop();
+    const more = leadsFor(other, workspaceId, 5, `${prefix}late-`);
+    await other.call('push.leads', { workspaceId, target: { kind: 'ids', ids: more } });
+    await until(() => batches(other) > 0 && other.services.push.progress(workspaceId).counts.queued === 0 && other.services.push.progress(workspaceId).counts.running === 0);
+    expect(other.services.push.countJobs(workspaceId, [251, 252, 253, 254, 255]).succeeded).toBe(5);
+    await (holder === a ? runB : runA).stop();
     b.cleanup();
     a.cleanup();
     dataDir.cleanup();
+  });
+
+  it('jobs left paused by an earlier run resume in a new runner', async () => {
+    const core = createServicesWithHubSpot(gateway, { clock: realClock(), push: { runner: { ...fast.runner, pausedRetryMs: 300 } } });
+    const workspaceId = core.services.workspaces.create({ name: 'Paused', kind: 'hubspot' }).id;
+    const ids = leadsFor(core, workspaceId, 2, `paused${Date.now()}-`);
+    await core.call('push.leads', { workspaceId, target: { kind: 'ids', ids } });
+    const { jobs } = core.services.pushEngine.storesFor(workspaceId);
+    expect(jobs.holdReady('paused_reauthorize', 'reconnect', Date.now())).toBe(2);
+    const runner = core.services.startPush([workspaceId]);
+    expect(core.services.push.runner!.state(workspaceId).mode).toBe('paused');
+    await until(() => core.services.push.progress(workspaceId).counts.succeeded === 2);
+    await runner.stop();
+    core.cleanup();
   });
 
   it('offline: jobs wait for the network, the probe finds it back, and they run', async () => {

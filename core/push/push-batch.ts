@@ -690,8 +690,17 @@ export async function runPushBatch(deps: BatchDeps, claimed: readonly ClaimedJob
       if (!ok) return finishCompanies(all);
     }
 
-    // 3. Create the companies nobody has: one batch create, marked first (crash safety).
-    const toCreate = all.filter((g) => !g.companyId && g.works.some(active));
+    // 3. Create the companies nobody has: one batch create, marked first (crash safety). A lead that
+    // names only a company name another lead of the batch creates (with its domain) gets that company.
+    const unmatched = all.filter((g) => !g.companyId && g.works.some(active));
+    const creatorByName = new Map<string, Group>();
+    for (const g of unmatched) if (g.domainKey && g.name && !creatorByName.has(normalizeName(g.name))) creatorByName.set(normalizeName(g.name), g);
+    const followers = new Map<Group, Group>();
+    for (const g of unmatched) {
+      const creator = !g.domainKey && g.name ? creatorByName.get(normalizeName(g.name)) : undefined;
+      if (creator) followers.set(g, creator);
+    }
+    const toCreate = unmatched.filter((g) => !followers.has(g));
     if (toCreate.length > 0) {
       for (const g of toCreate) {
         g.writes = resolveWrites(g.properties, null);
@@ -736,6 +745,18 @@ export async function runPushBatch(deps: BatchDeps, claimed: readonly ClaimedJob
             for (const g of created) companies.record(keysOf(g), g.companyId!, true, now);
           });
         }
+      });
+    }
+
+    for (const [g, creator] of followers) {
+      if (!creator.companyId) continue;
+      g.companyId = creator.companyId;
+      g.outcome = 'matched_by_name';
+    }
+    if (followers.size > 0) {
+      const now = clock.now();
+      save([], () => {
+        for (const g of followers.keys()) if (g.companyId) companies.record([g.nameKey!], g.companyId, false, now);
       });
     }
 

@@ -28,6 +28,8 @@ export interface PushHostDeps {
   workspaceIds(): string[];
   /** HubSpot connection state changes of workspaces. */
   connectionChanges?: (listener: (workspaceId: string, state: 'connected' | 'reauthorize' | 'disconnected') => void) => () => void;
+  /** A workspace's HubSpot connection state now. */
+  connectionState?: (workspaceId: string) => 'connected' | 'reauthorize' | 'disconnected' | null;
   tuning?: PushRunnerTuning;
 }
 
@@ -47,6 +49,7 @@ export function startPushRunner(deps: PushHostDeps, workspaces: 'all' | readonly
     logger: deps.logger,
     probe: deps.tuning?.probe ?? createNetworkProbe(deps.hubspot),
     onActivity: (workspaceId, activity) => deps.push.onRunnerActivity(workspaceId, activity),
+    ...(deps.connectionState ? { connectionState: deps.connectionState } : {}),
     prune: async (workspaceId) => {
       await deps.push.prune(workspaceId);
     },

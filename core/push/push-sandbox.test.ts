@@ -110,6 +110,23 @@ describe('contacts, companies and lists in batches', () => {
   });
 });
 
+describe('companies named by several leads of one batch', () => {
+  it('a lead that names only the company name gets the company another lead creates with its domain', async () => {
+    f = createPushFixture(sandbox, gateway);
+    await f.saveSettings({});
+    const [withDomain, nameOnly] = await push([
+      f.lead({ email: at('a', `shared.${tag}.example`), company: `Shared ${tag}`, website: `https://shared.${tag}.example` }),
+      f.lead({ email: at('b', 'gmail.com'), company: `shared ${tag}` }),
+    ]);
+    await f.drain();
+    const a = await detail(withDomain!);
+    const b = await detail(nameOnly!);
+    expect(a.steps[1]!.outcome).toBe('created');
+    expect(b).toMatchObject({ companyId: a.companyId, steps: [{}, { outcome: 'matched_by_name' }, {}] });
+    expect((await f.companies()).filter((c) => c.properties.name?.toLowerCase() === `shared ${tag}`.toLowerCase())).toHaveLength(1);
+  });
+});
+
 describe('update rules against the values HubSpot holds', () => {
   it('Overwrite always writes, Fill if empty only fills, Never overwrite sets on create only, with one batch read', async () => {
     f = createPushFixture(sandbox, gateway);
