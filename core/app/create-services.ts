@@ -1,6 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo } from '../contract/app.ts';
+import { createConnectionHandlers } from '../connections/connection-handlers.ts';
+import { type ConnectionServiceDeps, createConnectionService } from '../connections/connection-service.ts';
+import { createEmbeddedSandbox } from '../connections/embedded-sandbox.ts';
+import type { SandboxHost } from '../connections/sandbox-host.ts';
+import { createSandboxWorkspaces } from '../connections/sandbox-workspaces.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { createFileLogger, type Logger } from '../ports/logger.ts';
 import type { OpenExternal } from '../ports/open-external.ts';
@@ -13,7 +18,7 @@ import { createLeadHandlers } from '../leads/lead-handlers.ts';
 import { createLeadService } from '../leads/lead-service.ts';
 import { createMappingHandlers } from '../mapping/mapping-handlers.ts';
 import { createMappingService } from '../mapping/mapping-service.ts';
-import { createInterimCatalogue, type HubSpotAccess, unconnectedHubSpot } from '../mapping/property-catalogue.ts';
+import { createInterimCatalogue, type HubSpotAccess } from '../mapping/property-catalogue.ts';
 import { createPushEngine, type PushEngineDeps } from '../push/push-engine.ts';
 import { createPushHandlers } from '../push/push-handlers.ts';
 import { type PushRunnerTuning, startPushRunner } from '../push/push-host.ts';
@@ -41,7 +46,11 @@ export interface HostPorts {
   electronVersion?: string;
   /** Check handler outputs against the contract (tests). */
   validateOutput?: boolean;
-  /** A workspace's HubSpot gateway (until the connections domain provides it; default: not connected). */
+  /** The embedded sandbox portal behind "Try the sandbox". */
+  sandbox?: SandboxHost;
+  /** OAuth ports and window, token refresh timing, provider timeouts (tests). */
+  connections?: Pick<ConnectionServiceDeps, 'oauth' | 'tokens' | 'timeoutMs'>;
+  /** Overrides how mapping reaches a workspace's HubSpot (tests); default: the connections' ProviderAccess. */
   hubspot?: HubSpotAccess;
   /** Push engine tuning: batch size, lease, the runner's waits and network probe (tests and benchmarks). */
   push?: Pick<PushEngineDeps, 'batchSize' | 'leaseMs' | 'nameCulprits'> & { runner?: PushRunnerTuning; autoSyncQuietMs?: number };
@@ -77,6 +86,23 @@ export function createServices(ports: HostPorts) {
     logger: logger.child('workspaces'),
   });
 
+  // The desktop app and `syncdesk serve` carry the sandbox portal behind "Try the sandbox".
+  const sandbox = ports.sandbox ?? (ports.host === 'electron' || ports.host === 'serve' ? createEmbeddedSandbox({ dataDir: paths.root, logger: logger.child('sandbox') }) : undefined);
+  const connections = createConnectionService({
+    workspaces,
+    secrets: ports.secrets,
+    events,
+    clock,
+    logger: logger.child('connections'),
+    openExternal,
+    ...(sandbox ? { sandbox } : {}),
+    ...ports.connections,
+  });
+  const sandboxWorkspaces = createSandboxWorkspaces({ workspaces, connections, sandbox, logger: logger.child('sandbox') });
+  if (ports.host === 'electron' || ports.host === 'serve') {
+    // Sandbox workspaces work after a restart: the sandbox comes back with the host.
+    void sandboxWorkspaces.restore().catch((error: unknown) => logger.warn('sandbox workspaces not restored', { error }));
+  }
   const leads = createLeadService({ database: (id) => workspaces.database(id), events, clock, logger: logger.child('leads') });
   const leadImports = createLeadImportService({
     leads,
@@ -89,7 +115,7 @@ export function createServices(ports: HostPorts) {
   const replaySandbox = ports.replaySandbox ?? createEmbeddedReplaySandbox({ dataDir: path.join(paths.root, 'support', 'replay-sandbox'), logger: logger.child('replay.sandbox') });
   const replays = createReplayRegistry({ dir: path.join(paths.root, 'support'), secrets: ports.secrets, sandbox: replaySandbox, clock, logger: logger.child('replays') });
   // Replay workspaces reach their own sandbox portal (or the target workspace's portal); the rest go through the host's access.
-  const hubspot = replays.access(ports.hubspot ?? unconnectedHubSpot);
+  const hubspot: HubSpotAccess = replays.access(ports.hubspot ?? ((workspaceId) => connections.access.hubspot(workspaceId)));
   const mapping = createMappingService({
     database: (id) => workspaces.database(id),
     leads,
@@ -119,6 +145,11 @@ export function createServices(ports: HostPorts) {
     events,
     clock,
     logger: logger.child('push'),
+    // Record links point at HubSpot's UI; the sandbox portal has none.
+    portal: (workspaceId) => {
+      const { portal, settings } = connections.view(workspaceId).hubspot;
+      return portal?.uiDomain && /^https:\/\/api(-\w+)?\.hubapi\.com/.test(settings.apiBase) ? { portalId: portal.portalId, uiDomain: portal.uiDomain } : null;
+    },
     ...(ports.push?.autoSyncQuietMs !== undefined ? { autoSyncQuietMs: ports.push.autoSyncQuietMs } : {}),
   });
   /** Works the push queue while this host runs: every workspace, or the ones given (`syncdesk push`). */
@@ -132,6 +163,10 @@ export function createServices(ports: HostPorts) {
         clock,
         logger: logger.child('push.runner'),
         workspaceIds: () => workspaces.list().workspaces.map((w) => w.id),
+        // Reauthorize pauses a workspace's jobs; Connected again resumes them (SPEC §1).
+        connectionChanges: (listener) => connections.onDidChange((c) => listener(c.workspaceId, c.hubspot.state)),
+        // With a test override of HubSpot access there is no connection state to ask.
+        ...(ports.hubspot ? {} : { connectionState: (workspaceId: string) => connections.view(workspaceId).hubspot.state }),
         ...(ports.push?.runner ? { tuning: ports.push.runner } : {}),
       },
       only,
@@ -178,6 +213,7 @@ export function createServices(ports: HostPorts) {
   const handlers: Handlers = {
     ...createAppHandlers({ info, preferences: ports.preferences, events }),
     ...createWorkspaceHandlers(workspaces),
+    ...createConnectionHandlers(connections, sandboxWorkspaces),
     ...createLeadHandlers(leads, leadImports),
     ...createMappingHandlers(mapping),
     ...createPushHandlers(push),
@@ -195,6 +231,9 @@ export function createServices(ports: HostPorts) {
     secrets: ports.secrets,
     openExternal,
     workspaces,
+    connections,
+    /** HubSpot and Stripe access for the mirror and the push engine (see core/connections). */
+    providers: connections.access,
     leads,
     leadImports,
     mapping,
@@ -208,6 +247,8 @@ export function createServices(ports: HostPorts) {
       closed = true;
       void push.runner?.stop();
       push.close();
+      void connections.close();
+      void sandbox?.close();
       void replaySandbox.close();
       databases.closeAll();
       appDb.close();

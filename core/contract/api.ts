@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appMethods } from './app.ts';
+import { connectionMethods } from './connections.ts';
 import { leadMethods } from './leads.ts';
 import { mappingMethods } from './mapping.ts';
 import { pushMethods } from './push.ts';
@@ -13,6 +14,7 @@ import { workspaceMethods } from './workspaces.ts';
 export const api = {
   ...appMethods,
   ...workspaceMethods,
+  ...connectionMethods,
   ...leadMethods,
   ...mappingMethods,
   ...pushMethods,

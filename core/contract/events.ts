@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appEvents } from './app.ts';
+import { connectionEvents } from './connections.ts';
 import { leadEvents } from './leads.ts';
 import { mappingEvents } from './mapping.ts';
 import { pushEvents } from './push.ts';
@@ -10,6 +11,7 @@ import { workspaceEvents } from './workspaces.ts';
 export const events = {
   ...appEvents,
   ...workspaceEvents,
+  ...connectionEvents,
   ...leadEvents,
   ...mappingEvents,
   ...pushEvents,

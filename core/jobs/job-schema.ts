@@ -175,4 +175,23 @@ export const jobMigrations = defineMigrations('jobs', [
       ) without rowid;
     `,
   },
+  {
+    id: 2,
+    name: 'history pages by attempt id',
+    // Attempt ids ascend with their start (they are written when a batch claims its jobs, one
+    // process per workspace at a time), so "newest first" is id order: free-text search can then
+    // stream FTS5 matches by rowid and stop at a page, and every filter index ends in id.
+    sql: `
+      drop index push_attempts_status;
+      create index push_attempts_status on push_attempts (status, id);
+      drop index push_attempts_errors;
+      create index push_attempts_errors on push_attempts (id) where is_error = 1;
+      drop index push_attempts_code;
+      create index push_attempts_code on push_attempts (error_code, id) where error_code is not null;
+      drop index push_attempts_step;
+      create index push_attempts_step on push_attempts (failed_step, id) where failed_step is not null;
+      drop index push_attempts_lead;
+      create index push_attempts_lead on push_attempts (lead_id, id);
+    `,
+  },
 ]);

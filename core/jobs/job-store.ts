@@ -462,6 +462,25 @@ export function createJobStore(db: Db) {
         .run(now, now, state).changes;
     },
 
+    /**
+     * Anything for a batch to do now: a due job, or a running one whose holder is gone or whose lease
+     * expired. Read-only, so an idle queue polls without writing.
+     */
+    hasWork(now: number, owner: string, isAlive: (owner: string) => boolean = isLeaseOwnerAlive): boolean {
+      if (db.prepare(`select 1 from push_jobs where state in ('queued', 'retrying') and next_attempt_at <= ? limit 1`).get(now)) return true;
+      return (db.prepare(`select lease_owner, lease_expires_at from push_jobs where state = 'running'`).all() as Array<{ lease_owner: string | null; lease_expires_at: number | null }>).some(
+        (r) => r.lease_expires_at === null || r.lease_expires_at <= now || !r.lease_owner || (r.lease_owner !== owner && !isAlive(r.lease_owner)),
+      );
+    },
+
+    /** Jobs waiting for the network or a reconnect (a restarted runner picks up where it was). */
+    held(): { waiting: number; paused: number } {
+      const row = db
+        .prepare(`select sum(state = 'waiting_for_network') as waiting, sum(state = 'paused_reauthorize') as paused from push_jobs where state in ('waiting_for_network', 'paused_reauthorize')`)
+        .get() as { waiting: number | null; paused: number | null };
+      return { waiting: row.waiting ?? 0, paused: row.paused ?? 0 };
+    },
+
     /** When the next queued or retrying job is due (null: none). */
     nextDueAt(): number | null {
       const row = db.prepare(`select min(next_attempt_at) as at from push_jobs where state in ('queued', 'retrying')`).get() as { at: number | null };

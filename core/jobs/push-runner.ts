@@ -24,6 +24,8 @@ export interface PushRunnerOptions {
   leaseMs?: number;
   /** Called after each batch and on state changes (progress events). */
   onActivity?: (workspaceId: string, activity: RunnerActivity) => void;
+  /** The workspace's HubSpot connection state, when the host knows it (paused jobs resume once it says connected). */
+  connectionState?: (workspaceId: string) => 'connected' | 'reauthorize' | 'disconnected' | null;
   /** Deletes history past the retention (called at start and then every `pruneEveryMs`). */
   prune?: (workspaceId: string) => Promise<void>;
   pruneEveryMs?: number;
@@ -62,7 +64,7 @@ const abortable = (ms: number, signal: AbortSignal) =>
 export class PushRunner {
   readonly owner = newLeaseOwner();
   private readonly loops = new Map<string, Loop>();
-  private readonly options: Required<Omit<PushRunnerOptions, 'onActivity' | 'prune'>> & Pick<PushRunnerOptions, 'onActivity' | 'prune'>;
+  private readonly options: Required<Omit<PushRunnerOptions, 'onActivity' | 'prune' | 'connectionState'>> & Pick<PushRunnerOptions, 'onActivity' | 'prune' | 'connectionState'>;
   private stopping = false;
 
   constructor(options: PushRunnerOptions) {
@@ -96,7 +98,8 @@ export class PushRunner {
   /** The connection is usable again (connections: Connected): resume paused jobs. */
   resumeReauthorize(workspaceId: string): void {
     const loop = this.loops.get(workspaceId);
-    if (!loop || loop.mode !== 'paused') return;
+    if (!loop) return;
+    // Paused jobs resume even if this runner did not pause them (another process, an earlier run).
     this.resume(loop, 'paused_reauthorize');
     loop.wake.abort();
   }
@@ -166,6 +169,14 @@ export class PushRunner {
   private async run(loop: Loop): Promise<void> {
     const { engine, clock, logger, pollMs, probeMs, pausedRetryMs, leaseMs } = this.options;
     let pausedSince = 0;
+    try {
+      // Jobs left waiting or paused by an earlier run: start in that mode, so they resume by its rules.
+      const held = engine.storesFor(loop.workspaceId).jobs.held();
+      if (held.waiting > 0) loop.mode = 'offline';
+      else if (held.paused > 0) loop.mode = 'paused';
+    } catch (error) {
+      logger.warn('push queue not readable', { workspaceId: loop.workspaceId, error });
+    }
     while (!loop.stopped) {
       try {
         const { db, jobs } = engine.storesFor(loop.workspaceId);
@@ -185,7 +196,8 @@ export class PushRunner {
         }
         if (loop.mode === 'paused') {
           if (pausedSince === 0) pausedSince = clock.now();
-          if (clock.now() - pausedSince >= pausedRetryMs) {
+          const state = this.options.connectionState?.(loop.workspaceId) ?? null;
+          if (state === 'connected' || (state === null && clock.now() - pausedSince >= pausedRetryMs)) {
             // No Connected event came (or none can, in this host): try again; a batch finds out.
             pausedSince = 0;
             this.resume(loop, 'paused_reauthorize');
@@ -196,6 +208,13 @@ export class PushRunner {
           continue;
         }
         pausedSince = 0;
+        if (!jobs.hasWork(clock.now(), this.owner)) {
+          // Idle: nothing is written while polling; the lease is taken only when there is work.
+          this.options.onActivity?.(loop.workspaceId, { kind: 'idle' });
+          const due = jobs.nextDueAt();
+          await this.nap(loop, due === null ? pollMs : Math.min(pollMs, Math.max(50, due - clock.now())));
+          continue;
+        }
         const holder = acquireLease(db, 'queue', this.owner, { now: clock.now(), durationMs: leaseMs });
         if (holder) {
           if (!loop.heldElsewhere) this.options.onActivity?.(loop.workspaceId, { kind: 'held_elsewhere' });
@@ -208,10 +227,8 @@ export class PushRunner {
         const outcome = await engine.runBatch(loop.workspaceId, this.owner);
         loop.busy = false;
         if (outcome.claimed === 0) {
-          this.options.onActivity?.(loop.workspaceId, { kind: 'idle' });
-          const due = jobs.nextDueAt();
-          const wait = due === null ? pollMs : Math.min(pollMs, Math.max(0, due - clock.now()));
-          await this.nap(loop, wait);
+          // Work was seen but another process's batch took it first.
+          await this.nap(loop, Math.min(pollMs, 200));
           continue;
         }
         this.options.onActivity?.(loop.workspaceId, { kind: 'batch', finished: outcome.claimed - (outcome.report?.released ?? 0), calls: outcome.calls });

@@ -3,6 +3,8 @@
  * requeued immediately, then after 30 seconds, 2 minutes and 5 minutes. When the fourth retry fails
  * too, the job is `failed` with the error of that last attempt (`rate_limited` or
  * `hubspot_unavailable`). Offline waits and reauthorize pauses are not attempts and don't count.
+ * The count is of consecutive failed attempts that completed no step: an attempt that got its
+ * contact (or company, or list) step through before failing starts the count again at one.
  *
  * These delays are the product's; tests and benchmarks move time (an injected clock), never them.
  */

@@ -37,15 +37,29 @@ interface Where {
 export type HistoryStore = ReturnType<typeof createHistoryStore>;
 
 /**
- * Sync History and queue queries, built for a million attempts: keyset paging on (started_at, id)
- * and an index per filter (status, errors only, error code, step, lead, job), each ordered by time,
- * so a page is an index range scan. A filter with several values runs one ordered scan per value
- * and merges them (UNION ALL of limited scans) instead of sorting every match. Free text goes
- * through FTS5; the chart reads hourly rollups kept in step with the attempts.
+ * Sync History and queue queries, built for a million attempts: keyset paging on the attempt id
+ * (ids ascend with the start time) and an index per filter (status, errors only, error code,
+ * step, lead, job) ending in id, so a page is one index range scan; a time range becomes an id
+ * range. A filter with several values runs one ordered scan per value and merges them (UNION ALL
+ * of limited scans) instead of sorting every match. Free text drives the scan from FTS5, whose
+ * matches stream by rowid. The chart reads hourly rollups kept in step with the attempts.
  */
 export function createHistoryStore(db: Db) {
-  /** The filters other than the expanded dimension, as SQL on alias `a`. */
-  function historyWhere(filter: HistoryFilter, skip: 'statuses' | 'errorCodes' | 'steps' | null): Where {
+  const firstAtOrAfter = db.prepare('select id from push_attempts where started_at >= ? order by started_at, id limit 1').pluck();
+  const lastBefore = db.prepare('select id from push_attempts where started_at < ? order by started_at desc, id desc limit 1').pluck();
+
+  /**
+   * A time range as an id range (attempt ids ascend with their start), so every filter index,
+   * ordered by id, serves it too. The started_at conditions stay as well, as the exact test.
+   */
+  function idRange(filter: HistoryFilter): { lo: number | null; hi: number | null; empty: boolean } {
+    const lo = filter.from ? ((firstAtOrAfter.get(ms(filter.from, 'from')) as number | undefined) ?? null) : null;
+    const hi = filter.to ? ((lastBefore.get(ms(filter.to, 'to')) as number | undefined) ?? null) : null;
+    return { lo, hi, empty: (filter.from !== undefined && lo === null) || (filter.to !== undefined && hi === null) || (lo !== null && hi !== null && lo > hi) };
+  }
+
+  /** The filters other than the expanded dimension and the search, as SQL; `id` is the id column to bound. */
+  function historyWhere(filter: HistoryFilter, skip: 'statuses' | 'errorCodes' | 'steps' | null, id: string, range: { lo: number | null; hi: number | null }): Where {
     const sql: string[] = [];
     const params: unknown[] = [];
     const list = (column: string, values: readonly string[] | undefined, name: typeof skip) => {
@@ -57,6 +71,14 @@ export function createHistoryStore(db: Db) {
     list('a.error_code', filter.errorCodes, 'errorCodes');
     list('a.failed_step', filter.steps, 'steps');
     if (filter.errorsOnly) sql.push('a.is_error = 1');
+    if (range.lo !== null) {
+      sql.push(`${id} >= ?`);
+      params.push(range.lo);
+    }
+    if (range.hi !== null) {
+      sql.push(`${id} <= ?`);
+      params.push(range.hi);
+    }
     if (filter.from) {
       sql.push('a.started_at >= ?');
       params.push(ms(filter.from, 'from'));
@@ -73,13 +95,6 @@ export function createHistoryStore(db: Db) {
       sql.push('a.job_id = ?');
       params.push(Number(filter.jobId));
     }
-    const query = filter.search ? searchQuery(filter.search) : null;
-    if (query) {
-      sql.push('a.id in (select rowid from push_attempts_search where push_attempts_search match ?)');
-      params.push(query);
-    } else if (filter.search?.trim()) {
-      sql.push('0');
-    }
     return { sql, params };
   }
 
@@ -92,77 +107,57 @@ export function createHistoryStore(db: Db) {
   }
 
   /**
-   * Free text, driven by the FTS index newest first (its rowids are attempt ids, which grow with
-   * start time), the other filters checked on each match, the time range and the cursor turned into
-   * rowid bounds so FTS seeks rather than walks. Materialising every match and sorting it by time
-   * (the plain plan) took 100–450 ms for a common word at a million rows; this takes 0.2–40 ms.
+   * One ordered scan per value of the expanded dimension (or one scan), newest (highest id) first.
+   * With a search, FTS5 drives: it streams matching rowids downwards and the scan stops at a page.
    */
-  function searchRows(filter: HistoryFilter, query: string, limit: number, after: Cursor | null, columns: string): Array<Record<string, unknown>> {
-    const { search: _search, ...others } = filter;
-    const where = historyWhere(others, null);
-    const sql = ['push_attempts_search match ?', ...where.sql];
-    const params: unknown[] = [query, ...where.params];
-    if (filter.to) {
-      const hi = db.prepare('select id from push_attempts where started_at < ? order by started_at desc, id desc limit 1').pluck().get(ms(filter.to, 'to')) as number | undefined;
-      if (hi === undefined) return [];
-      sql.push('s.rowid <= ?');
-      params.push(hi);
-    }
-    if (filter.from) {
-      const lo = db.prepare('select id from push_attempts where started_at >= ? order by started_at, id limit 1').pluck().get(ms(filter.from, 'from')) as number | undefined;
-      if (lo === undefined) return [];
-      sql.push('s.rowid >= ?');
-      params.push(lo);
-    }
-    if (after) {
-      sql.push('s.rowid < ?');
-      params.push(after.i);
-    }
-    return db
-      .prepare(`select ${columns} from push_attempts_search s join push_attempts a on a.id = s.rowid where ${sql.join(' and ')} order by s.rowid desc limit ?`)
-      .all(...params, limit) as Array<Record<string, unknown>>;
-  }
-
-  function historyRows(filter: HistoryFilter, limit: number, after: Cursor | null, columns: string): Array<Record<string, unknown>> {
+  function scans(filter: HistoryFilter, afterId: number | null): Array<{ from: string; where: Where; order: string }> | null {
+    const range = idRange(filter);
+    if (range.empty) return null;
     const query = filter.search ? searchQuery(filter.search) : null;
-    if (query) return searchRows(filter, query, limit, after, columns);
+    if (filter.search?.trim() && !query) return null;
+    const id = query ? 'f.rowid' : 'a.id';
     const expand = expansion(filter);
-    const keyset = after ? { sql: '(a.started_at, a.id) < (?, ?)', params: [after.t, after.i] } : null;
-    const arm = (value: string | null) => {
-      const where = historyWhere(filter, expand?.name ?? null);
-      const sql = [...where.sql];
-      const params = [...where.params];
+    return (expand ? expand.values : [null]).map((value) => {
+      const where = historyWhere(filter, expand?.name ?? null, id, range);
       if (value !== null && expand) {
-        sql.unshift(`${expand.column} = ?`);
-        params.unshift(value);
+        where.sql.unshift(`${expand.column} = ?`);
+        where.params.unshift(value);
       }
-      if (keyset) {
-        sql.push(keyset.sql);
-        params.push(...keyset.params);
+      if (afterId !== null) {
+        where.sql.push(`${id} < ?`);
+        where.params.push(afterId);
+      }
+      if (query) {
+        where.sql.unshift('f.push_attempts_search match ?');
+        where.params.unshift(query);
       }
       return {
-        sql: `select ${columns} from push_attempts a ${sql.length ? `where ${sql.join(' and ')}` : ''} order by a.started_at desc, a.id desc limit ?`,
-        params: [...params, limit],
+        from: query ? 'push_attempts_search f cross join push_attempts a on a.id = f.rowid' : 'push_attempts a',
+        where,
+        order: `${id} desc`,
       };
-    };
-    if (!expand || expand.values.length === 1) {
-      const q = arm(expand?.values[0] ?? null);
-      return db.prepare(q.sql).all(...q.params) as Array<Record<string, unknown>>;
-    }
-    const arms = expand.values.map((v) => arm(v));
-    const sql = `${arms.map((a) => `select * from (${a.sql})`).join(' union all ')} order by started_at desc, id desc limit ?`;
+    });
+  }
+
+  function historyRows(filter: HistoryFilter, limit: number, afterId: number | null, columns: string): Array<Record<string, unknown>> {
+    const parts = scans(filter, afterId);
+    if (!parts) return [];
+    const arms = parts.map((p) => ({
+      sql: `select ${columns} from ${p.from} ${p.where.sql.length ? `where ${p.where.sql.join(' and ')}` : ''} order by ${p.order} limit ?`,
+      params: [...p.where.params, limit],
+    }));
+    if (arms.length === 1) return db.prepare(arms[0]!.sql).all(...arms[0]!.params) as Array<Record<string, unknown>>;
+    const sql = `${arms.map((a) => `select * from (${a.sql})`).join(' union all ')} order by id desc limit ?`;
     return db.prepare(sql).all(...arms.flatMap((a) => a.params), limit) as Array<Record<string, unknown>>;
   }
 
   function jobWhere(filter: JobFilter): Where {
     const sql: string[] = [];
     const params: unknown[] = [];
-    if (filter.states?.length === 1 && (JOB_STATES as readonly string[]).includes(filter.states[0]!)) {
-      // A literal (not a parameter) lets SQLite use the partial indexes `where state = 'failed'` (Retry all failed's preview).
-      sql.push(`j.state = '${filter.states[0]}'`);
-    } else if (filter.states?.length) {
-      sql.push(`j.state in (${filter.states.map(() => '?').join(', ')})`);
-      params.push(...filter.states);
+    if (filter.states?.length) {
+      // Literals (the states are a closed set), so the partial indexes on state apply.
+      const states = filter.states.filter((s) => (JOB_STATES as readonly string[]).includes(s));
+      sql.push(states.length === 1 ? `j.state = '${states[0]}'` : `j.state in (${states.map((s) => `'${s}'`).join(', ')})`);
     }
     if (filter.errorCodes?.length) {
       sql.push(`j.error_code in (${filter.errorCodes.map(() => '?').join(', ')})`);
@@ -191,10 +186,10 @@ export function createHistoryStore(db: Db) {
   }
 
   return {
-    /** One page of history, newest first. */
+    /** One page of history, newest first (by attempt id, which ascends with the start time). */
     history(filter: HistoryFilter, limit: number, after?: string): { rows: AttemptRow[]; next?: string } {
       const cursor = after ? decodeCursor(after) : null;
-      const rows = historyRows(filter, limit + 1, cursor, HISTORY_COLUMNS) as unknown as AttemptRow[];
+      const rows = historyRows(filter, limit + 1, cursor?.i ?? null, HISTORY_COLUMNS) as unknown as AttemptRow[];
       const more = rows.length > limit;
       const page = more ? rows.slice(0, limit) : rows;
       const last = page.at(-1);
@@ -203,25 +198,12 @@ export function createHistoryStore(db: Db) {
 
     /** Rows matching, counted up to `cap`. */
     historyCount(filter: HistoryFilter, cap: number): { count: number; capped: boolean } {
-      const query = filter.search ? searchQuery(filter.search) : null;
-      if (query) {
-        const n = searchRows(filter, query, cap + 1, null, '1').length;
-        return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
-      }
-      const expand = expansion(filter);
+      const parts = scans(filter, null);
+      if (!parts) return { count: 0, capped: false };
       let total = 0;
-      for (const value of expand ? expand.values : [null]) {
-        const where = historyWhere(filter, expand?.name ?? null);
-        const sql = [...where.sql];
-        const params = [...where.params];
-        if (value !== null && expand) {
-          sql.unshift(`${expand.column} = ?`);
-          params.unshift(value);
-        }
-        const n = (
-          db.prepare(`select count(*) as n from (select 1 from push_attempts a ${sql.length ? `where ${sql.join(' and ')}` : ''} limit ?)`).get(...params, cap + 1 - total) as { n: number }
-        ).n;
-        total += n;
+      for (const p of parts) {
+        const sql = `select count(*) as n from (select 1 from ${p.from} ${p.where.sql.length ? `where ${p.where.sql.join(' and ')}` : ''} limit ?)`;
+        total += (db.prepare(sql).get(...p.where.params, cap + 1 - total) as { n: number }).n;
         if (total > cap) return { count: cap, capped: true };
       }
       return { count: total, capped: false };
@@ -273,12 +255,13 @@ export function createHistoryStore(db: Db) {
 
     /** The error codes seen since `from`, most frequent first. */
     errorCodes(from: number | null): Array<{ code: string; count: number }> {
+      const lo = from === null ? 0 : ((firstAtOrAfter.get(from) as number | undefined) ?? Number.MAX_SAFE_INTEGER);
       return db
         .prepare(
           `select error_code as code, count(*) as count from push_attempts indexed by push_attempts_code
-           where error_code is not null and started_at >= ? group by error_code order by count desc`,
+           where error_code is not null and id >= ? group by error_code order by count desc, code`,
         )
-        .all(from ?? 0) as Array<{ code: string; count: number }>;
+        .all(lo) as Array<{ code: string; count: number }>;
     },
 
     attempt(attemptId: number): AttemptRow | undefined {
@@ -344,15 +327,16 @@ export function createHistoryStore(db: Db) {
      * Deletes history older than `before`, one short transaction per call (the caller yields between
      * calls): first the attempts, a chunk at a time, with their exchange links and the exchanges no
      * attempt refers to any more; then, once no old attempt is left, the finished jobs older than
-     * `before` (none has an attempt left by then). Small chunks keep each transaction — what blocks
-     * the process — well under 100 ms at a million rows (`npm run bench:history`).
+     * `before` (none has an attempt left by then). Deleting exchanges by time instead cascaded to
+     * ~100 links each, and looking for jobs without attempts walked every old job on each chunk:
+     * chunks of 400–700 ms at a million attempts, now ~40 ms (`npm run bench:history`).
      */
     prune(before: number, chunk = 1000): { attempts: number; jobs: number; more: boolean } {
       return db.transaction(() => {
-        const rows = db.prepare('select id, job_id from push_attempts where started_at < ? order by started_at limit ?').all(before, chunk) as Array<{ id: number; job_id: number }>;
+        const rows = db.prepare('select id from push_attempts where started_at < ? order by started_at limit ?').pluck().all(before, chunk) as number[];
         db.prepare('delete from push_outcome_hours where hour < ?').run(Math.floor(before / HOUR_MS) * HOUR_MS);
         if (rows.length > 0) {
-          const ids = JSON.stringify(rows.map((r) => r.id));
+          const ids = JSON.stringify(rows);
           const exchanges = db.prepare('select distinct exchange_id from push_attempt_exchanges where attempt_id in (select value from json_each(?))').pluck().all(ids) as number[];
           // Links go with their attempts (on delete cascade).
           db.prepare('delete from push_attempts where id in (select value from json_each(?))').run(ids);

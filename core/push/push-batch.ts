@@ -79,6 +79,12 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
 /** The error as it is stored: classified words, details (redacted by the classifier) and the raw response. */
 export function storeError(error: AppError): StoredError {
   const { response, ...details } = error.details ?? {};
+  // The property and value a value problem concerns, at the top where the UI looks for them.
+  const first = (details.problems as Array<{ property?: string; value?: string }> | undefined)?.[0];
+  if (first && details.property === undefined && first.property) {
+    details.property = first.property;
+    if (first.value !== undefined) details.value = first.value;
+  }
   return { code: error.code, message: error.message, details, response: typeof response === 'string' ? response : null };
 }
 
@@ -684,8 +690,17 @@ export async function runPushBatch(deps: BatchDeps, claimed: readonly ClaimedJob
       if (!ok) return finishCompanies(all);
     }
 
-    // 3. Create the companies nobody has: one batch create, marked first (crash safety).
-    const toCreate = all.filter((g) => !g.companyId && g.works.some(active));
+    // 3. Create the companies nobody has: one batch create, marked first (crash safety). A lead that
+    // names only a company name another lead of the batch creates (with its domain) gets that company.
+    const unmatched = all.filter((g) => !g.companyId && g.works.some(active));
+    const creatorByName = new Map<string, Group>();
+    for (const g of unmatched) if (g.domainKey && g.name && !creatorByName.has(normalizeName(g.name))) creatorByName.set(normalizeName(g.name), g);
+    const followers = new Map<Group, Group>();
+    for (const g of unmatched) {
+      const creator = !g.domainKey && g.name ? creatorByName.get(normalizeName(g.name)) : undefined;
+      if (creator) followers.set(g, creator);
+    }
+    const toCreate = unmatched.filter((g) => !followers.has(g));
     if (toCreate.length > 0) {
       for (const g of toCreate) {
         g.writes = resolveWrites(g.properties, null);
@@ -730,6 +745,18 @@ export async function runPushBatch(deps: BatchDeps, claimed: readonly ClaimedJob
             for (const g of created) companies.record(keysOf(g), g.companyId!, true, now);
           });
         }
+      });
+    }
+
+    for (const [g, creator] of followers) {
+      if (!creator.companyId) continue;
+      g.companyId = creator.companyId;
+      g.outcome = 'matched_by_name';
+    }
+    if (followers.size > 0) {
+      const now = clock.now();
+      save([], () => {
+        for (const g of followers.keys()) if (g.companyId) companies.record([g.nameKey!], g.companyId, false, now);
       });
     }
 
@@ -958,7 +985,13 @@ function conclude(
       return { attempt: { status: 'failed', error, failedStep: end.step, cancelReason: null, sent, nextAttemptAt: null }, next: { ...base, state: 'failed', error, progress } };
     }
     case 'transient': {
-      const failures = job.failures + 1;
+      // An attempt that got a step through before failing shows HubSpot answering: the count starts again
+      // (it still ends: three steps can make progress at most three times).
+      const progressed =
+        (!job.contactOutcome && progress.contactOutcome !== null) ||
+        (!job.companyOutcome && progress.companyOutcome !== null && progress.companyOutcome !== 'failed') ||
+        (!job.listOutcome && progress.listOutcome !== null);
+      const failures = progressed ? 1 : job.failures + 1;
       const decision = afterTransientFailure(failures, now);
       const error = storeError(end.error);
       if (decision.kind === 'give_up') {

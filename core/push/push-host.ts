@@ -26,6 +26,10 @@ export interface PushHostDeps {
   logger: Logger;
   /** Every workspace id (when serving all). */
   workspaceIds(): string[];
+  /** HubSpot connection state changes of workspaces. */
+  connectionChanges?: (listener: (workspaceId: string, state: 'connected' | 'reauthorize' | 'disconnected') => void) => () => void;
+  /** A workspace's HubSpot connection state now. */
+  connectionState?: (workspaceId: string) => 'connected' | 'reauthorize' | 'disconnected' | null;
   tuning?: PushRunnerTuning;
 }
 
@@ -45,6 +49,7 @@ export function startPushRunner(deps: PushHostDeps, workspaces: 'all' | readonly
     logger: deps.logger,
     probe: deps.tuning?.probe ?? createNetworkProbe(deps.hubspot),
     onActivity: (workspaceId, activity) => deps.push.onRunnerActivity(workspaceId, activity),
+    ...(deps.connectionState ? { connectionState: deps.connectionState } : {}),
     prune: async (workspaceId) => {
       await deps.push.prune(workspaceId);
     },
@@ -64,10 +69,16 @@ export function startPushRunner(deps: PushHostDeps, workspaces: 'all' | readonly
   } else {
     runner.serve(workspaces);
   }
+  const unwatch =
+    deps.connectionChanges?.((workspaceId, state) => {
+      if (state === 'reauthorize') runner.pauseReauthorize(workspaceId);
+      else if (state === 'connected') runner.resumeReauthorize(workspaceId);
+    }) ?? (() => {});
   return {
     runner,
     async stop() {
       unsubscribe();
+      unwatch();
       await runner.stop();
       deps.push.attachRunner(null);
     },

@@ -79,7 +79,9 @@ class RateWindow {
 }
 
 interface RunStats {
+  /** When the current (or last) run began: from idle to busy. */
   runStartedAt: number | null;
+  active: boolean;
   finished: RateWindow;
   calls: RateWindow;
   lastEmit: number;
@@ -110,7 +112,7 @@ export function createPushService(deps: PushServiceDeps) {
 
   function statsOf(workspaceId: string): RunStats {
     let s = stats.get(workspaceId);
-    if (!s) stats.set(workspaceId, (s = { runStartedAt: null, finished: new RateWindow(), calls: new RateWindow(), lastEmit: 0, timer: null }));
+    if (!s) stats.set(workspaceId, (s = { runStartedAt: null, active: false, finished: new RateWindow(), calls: new RateWindow(), lastEmit: 0, timer: null }));
     return s;
   }
 
@@ -133,7 +135,8 @@ export function createPushService(deps: PushServiceDeps) {
     if (jobIds.length > 0) engine.emitJobs(workspaceId, jobIds);
     if (queued > 0) {
       const s = statsOf(workspaceId);
-      if (s.runStartedAt === null) s.runStartedAt = clock.now();
+      if (!s.active) s.runStartedAt = clock.now();
+      s.active = true;
     }
     runner?.wake(workspaceId);
     emitProgress(workspaceId, true);
@@ -329,12 +332,8 @@ export function createPushService(deps: PushServiceDeps) {
     s.lastEmit = now;
     try {
       const snapshot = progress(workspaceId);
-      if (!snapshot.active && s.runStartedAt !== null) {
-        // The run ended: this last snapshot still carries its counts.
-        events.emit('push.onDidProgress', snapshot);
-        s.runStartedAt = null;
-        return;
-      }
+      // When a run ends its counts stay in the snapshot until the next run begins.
+      s.active = snapshot.active;
       events.emit('push.onDidProgress', snapshot);
     } catch (error) {
       logger.debug('progress not emitted', { workspaceId, error: (error as Error).message });
@@ -479,12 +478,14 @@ export function createPushService(deps: PushServiceDeps) {
       const s = statsOf(workspaceId);
       const now = clock.now();
       if (activity.kind === 'batch') {
-        if (s.runStartedAt === null) s.runStartedAt = now;
+        if (!s.active) s.runStartedAt = now;
+        s.active = true;
         s.finished.add(now, activity.finished ?? 0);
         s.calls.add(now, activity.calls ?? 0);
         emitProgress(workspaceId);
-      } else {
-        emitProgress(workspaceId, activity.kind !== 'idle' || s.runStartedAt !== null);
+      } else if (activity.kind !== 'idle' || s.active) {
+        // An idle queue that was idle already says nothing (the runner polls every few seconds).
+        emitProgress(workspaceId, true);
       }
     },
 

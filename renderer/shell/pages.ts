@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { Workspace } from '../../core/contract/workspaces.ts';
 import type { IconName } from '../components/icons.tsx';
+import { ConnectionBanner } from '../features/connections/connection-banner.tsx';
 import { FailedJobsBadge, HistoryPage } from '../features/history/history-page.tsx';
 import { LeadsPage } from '../features/leads/leads-page.tsx';
 import { MappingPage } from '../features/mapping/mapping-page.tsx';
@@ -30,4 +31,4 @@ export const workspacePages: WorkspacePage[] = [
 ];
 
 /** Banners shown above every page of a workspace (connection state, paused jobs…). */
-export const workspaceBanners: Array<ComponentType<{ workspace: Workspace }>> = [];
+export const workspaceBanners: Array<ComponentType<{ workspace: Workspace }>> = [ConnectionBanner];

@@ -30,6 +30,8 @@ export interface PushFixture extends ServicesWithHubSpot {
   /** Saves push settings: the defaults with `patch` applied (deep for advanced/company/list). */
   saveSettings(patch?: { contactRows?: MappingRow[]; extraRows?: MappingRow[]; company?: Partial<PushSettings['company']>; list?: Partial<PushSettings['list']>; advanced?: Partial<PushSettings['advanced']>; filter?: PushSettings['filter'] }): Promise<PushSettings>;
   lead(values: LeadValues): string;
+  /** Runs one batch (claims whatever is due now). */
+  step(): Promise<BatchOutcome>;
   /** Runs batches (as the runner does) until none is claimed; returns every batch's outcome. */
   drain(max?: number): Promise<BatchOutcome[]>;
   job(jobId: string): Promise<Awaited<ReturnType<ServicesWithHubSpot['call']>>>;
@@ -63,6 +65,7 @@ export function createPushFixture(sandbox: TestSandbox, gateway: HubSpotGateway,
       return (await core.call('mapping.save', { workspaceId, settings })).settings;
     },
     lead: (values) => core.services.leads.create(workspaceId, values).id,
+    step: () => core.services.pushEngine.runBatch(workspaceId, owner),
     async drain(max = 200) {
       const outcomes: BatchOutcome[] = [];
       for (let i = 0; i < max; i++) {
