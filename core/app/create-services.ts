@@ -184,6 +184,11 @@ export function createServices(ports: HostPorts) {
     replays,
     hubspot,
     info: () => info(),
+    // A bundle names the portal and the granted scopes, never the credentials.
+    connection: (workspaceId) => {
+      const { hubspot: h } = connections.view(workspaceId);
+      return { state: h.state, authKind: h.authKind, portalId: h.portal?.portalId ?? h.boundPortalId, uiDomain: h.portal?.uiDomain ?? null, scopes: h.scopes?.granted ?? [] };
+    },
     ensureRunner: (ids) => {
       // The desktop app and the console push every workspace, new ones included; other hosts (the CLI, tests) work the replays'.
       if (ports.host === 'electron' || ports.host === 'serve') return;

@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { bundleCommand, replayCommand } from './bundle.ts';
 import { jobsCommand } from './jobs.ts';
 import { leadsCommand } from './leads.ts';
 import { mappingCommand } from './mapping.ts';
@@ -10,4 +11,4 @@ import { testLeadCommand } from './test-lead.ts';
 import { workspaceCommand } from './workspace.ts';
 
 /** Every `syncdesk` command. A new command is one file in this folder and one line here. */
-export const commands: Command[] = [serveCommand, sandboxCommand, workspaceCommand, leadsCommand, mappingCommand, testLeadCommand, connectCommand, statusCommand, disconnectCommand, pushCommand, jobsCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, workspaceCommand, leadsCommand, mappingCommand, testLeadCommand, connectCommand, statusCommand, disconnectCommand, pushCommand, jobsCommand, bundleCommand, replayCommand];
