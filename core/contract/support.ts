@@ -150,8 +150,12 @@ export const ReplayView = z.object({
   workspaceId: Id,
   jobId: Id,
   startedAt: IsoTime,
-  /** Properties (and the list) created in the sandbox portal before the replay. */
-  seeded: z.object({ properties: z.array(z.string()), list: z.string().nullable() }),
+  /**
+   * Properties (and the list) created in the sandbox portal before the replay; `withheld`: definitions
+   * the bundle has that were not created because HubSpot told the original push they don't exist
+   * (the operator's stored definitions were older than the portal).
+   */
+  seeded: z.object({ properties: z.array(z.string()), list: z.string().nullable(), withheld: z.array(z.string()).default([]) }),
   comparison: OutcomeComparison,
 });
 export type ReplayView = z.infer<typeof ReplayView>;

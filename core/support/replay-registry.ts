@@ -21,7 +21,7 @@ export interface ReplayRecord {
   startedAt: string;
   /** The sandbox portal of a sandbox replay. */
   portalId: number | null;
-  seeded: { properties: string[]; list: string | null };
+  seeded: { properties: string[]; list: string | null; withheld: string[] };
 }
 
 /** The sandbox portals replays run against: fresh, empty portals in a sandbox of their own. */

@@ -93,6 +93,29 @@ describe('replay of a support bundle against the sandbox', () => {
     expect(view.replays.map((r) => r.comparison.verdict)).toEqual(['fixed']);
   }, 90_000);
 
+  it('does not create a property HubSpot told the original push is missing, even when the bundle has its (stale) definition', async () => {
+    const client = customerPortal.client();
+    await client.crm.properties.coreApi.create('contacts', { name: 'score_v2', label: 'Score v2', type: 'string' as never, fieldType: 'text' as never, groupName: 'contactinformation' });
+    await customer.call('mapping.refreshProperties', { workspaceId: customer.workspaceId });
+    // Deleted in the portal after Syncdesk read the definitions: only HubSpot's answer tells.
+    await client.crm.properties.coreApi.archive('contacts', 'score_v2');
+    await customer.saveSettings({ extraRows: [mappingRow('score', 'source', 'score_v2')], company: { enabled: false } });
+    const leadId = customer.lead({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@navy.example', source: 'Fair' });
+    const pushed = await customer.call('push.leads', { workspaceId: customer.workspaceId, target: { kind: 'ids', ids: [leadId] } });
+    await customer.drain();
+    const job = await customer.call('push.job', { workspaceId: customer.workspaceId, jobId: pushed.jobIds[0]! });
+    expect(job.error).toMatchObject({ code: 'property_missing', response: expect.stringContaining('HTTP 400') });
+
+    const exported = await customer.call('support.exportBundle', { workspaceId: customer.workspaceId, jobId: job.jobId, mask: false, note: '' });
+    expect((JSON.parse(exported.text) as SupportBundle).properties.contacts.map((p) => p.name)).toContain('score_v2');
+    const imported = await agent.call('support.importBundle', { fileName: 'b.json', text: exported.text });
+    const replay = await agent.call('support.replay', { bundleId: imported.bundleId, target: { kind: 'sandbox' }, waitMs: 30_000 });
+    expect(replay.seeded.withheld).toEqual(['contact.score_v2']);
+    expect(replay.seeded.properties).not.toContain('contact.score_v2');
+    expect(replay.comparison.verdict).toBe('reproduced');
+    expect(replay.comparison.after.error?.code).toBe('property_missing');
+  }, 90_000);
+
   it('refuses a replay into a workspace that does not exist, and leaves nothing behind', async () => {
     const [bundle] = (await agent.call('support.bundles', {})).items;
     const before = (await agent.call('workspaces.list', {})).workspaces.length;

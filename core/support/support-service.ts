@@ -69,6 +69,19 @@ const leadValues = (lead: Lead): LeadValues => ({
   custom: lead.custom,
 });
 
+/** Properties HubSpot answered "doesn't exist" for in the original attempts (not the ones Syncdesk stopped before sending). */
+function missingInOriginal(bundle: SupportBundle): Set<string> {
+  const names = new Set<string>();
+  for (const attempt of bundle.job.attemptDetails) {
+    const error = attempt.error;
+    if (error?.code !== 'property_missing' || error.details.preflight) continue;
+    const { property, properties } = error.details;
+    if (typeof property === 'string') names.add(property);
+    if (Array.isArray(properties)) for (const p of properties) if (typeof p === 'string') names.add(p);
+  }
+  return names;
+}
+
 /** The attempt that decided a job's end: its last one that ran to an end (not interrupted). */
 function decisiveAttempt(job: Pick<JobDetail, 'attemptDetails'>) {
   const ended = job.attemptDetails.filter((a) => a.status !== 'interrupted');
@@ -157,14 +170,21 @@ export function createSupportService(deps: SupportServiceDeps) {
   }
 
   /** Creates the bundle's custom properties (dropdown options included) and its list in a fresh sandbox portal, through HubSpot's own APIs. */
-  async function seedSandbox(gateway: HubSpotGateway, bundle: SupportBundle): Promise<{ properties: string[]; list: { id: string; name: string } | null }> {
+  async function seedSandbox(gateway: HubSpotGateway, bundle: SupportBundle): Promise<{ properties: string[]; withheld: string[]; list: { id: string; name: string } | null }> {
     const created: string[] = [];
+    const withheld: string[] = [];
+    // What HubSpot itself said the original portal lacks wins over the operator's stored definitions.
+    const missing = missingInOriginal(bundle);
     for (const objectType of ['contacts', 'companies'] as const) {
       const wanted = bundle.properties[objectType];
       if (wanted.length === 0) continue;
       const existing = new Set((await fetchPropertyDefinitions(gateway, objectType)).map((p) => p.name));
       for (const definition of wanted) {
         if (existing.has(definition.name)) continue;
+        if (missing.has(definition.name)) {
+          withheld.push(`${objectType === 'contacts' ? 'contact' : 'company'}.${definition.name}`);
+          continue;
+        }
         await createProperty(gateway, objectType, definition);
         created.push(`${objectType === 'contacts' ? 'contact' : 'company'}.${definition.name}`);
       }
@@ -185,7 +205,7 @@ export function createSupportService(deps: SupportServiceDeps) {
       );
       list = { id: String(response.list.listId), name: response.list.name };
     }
-    return { properties: created, list };
+    return { properties: created, withheld, list };
   }
 
   async function createProperty(gateway: HubSpotGateway, objectType: MappedObjectType, definition: MappingProperty): Promise<void> {
@@ -235,7 +255,7 @@ export function createSupportService(deps: SupportServiceDeps) {
       jobId: '',
       startedAt: isoAt(clock.now()),
       portalId: null,
-      seeded: { properties: [], list: null },
+      seeded: { properties: [], list: null, withheld: [] },
     };
     try {
       // Registered first: from here on, everything reaching HubSpot for this workspace goes to the target.
@@ -254,7 +274,7 @@ export function createSupportService(deps: SupportServiceDeps) {
       if (target.kind === 'sandbox') {
         const gateway = await deps.hubspot(workspace.id);
         const seeded = await seedSandbox(gateway, bundle);
-        record.seeded = { properties: seeded.properties, list: seeded.list?.name ?? null };
+        record.seeded = { properties: seeded.properties, list: seeded.list?.name ?? null, withheld: seeded.withheld };
         if (seeded.list) settings = { ...settings, list: { ...settings.list, listId: seeded.list.id } };
       }
       deps.mapping.save(workspace.id, settings);

@@ -97,6 +97,23 @@ try {
     await page.waitForTimeout(300);
     await shot(page, `${theme}-7-bar.png`);
   }
+  // The support side: this workspace's failed job as a bundle, imported and replayed against a seeded sandbox portal.
+  const failedJob = services.push.jobs(ws.id, { states: ['failed'], search: 'grace' }, 1).items[0]!;
+  const exported = await services.support.exportBundle({ workspaceId: ws.id, jobId: failedJob.jobId, mask: true, note: 'Grace never shows up in HubSpot since we added the lead score.' });
+  const imported = services.support.importBundle({ fileName: exported.fileName, text: exported.text });
+  await services.support.replay(imported.bundleId, { kind: 'sandbox' }, 30_000);
+  for (const theme of ['light', 'dark'] as const) {
+    await services.router.handle('app.setPreferences', { theme }, { client: 'test' });
+    await page.goto(`${address.url}#/w/${ws.id}/history/bundles`);
+    await page.getByTestId('bundle-row').first().waitFor();
+    await shot(page, `${theme}-8-bundles.png`);
+    await page.goto(`${address.url}#/w/${ws.id}/history/bundles/${imported.bundleId}`);
+    await page.getByTestId('replay').first().waitFor();
+    await page.waitForTimeout(200);
+    await shot(page, `${theme}-9-replay.png`);
+    await page.getByTestId('replay').first().scrollIntoViewIfNeeded();
+    await shot(page, `${theme}-10-replay-compare.png`);
+  }
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

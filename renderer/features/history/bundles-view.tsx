@@ -118,6 +118,7 @@ function ReplayCard({ replay, onAgain, busy }: { replay: ReplayView; onAgain(): 
             {formatDateTime(replay.startedAt)}
             {replay.seeded.properties.length > 0 ? ` · seeded ${replay.seeded.properties.length} propert${replay.seeded.properties.length === 1 ? 'y' : 'ies'} (${replay.seeded.properties.join(', ')})` : ''}
             {replay.seeded.list ? ` · list "${replay.seeded.list}"` : ''}
+            {replay.seeded.withheld.length > 0 ? ` · not created, as HubSpot said the original portal lacks them: ${replay.seeded.withheld.join(', ')}` : ''}
           </p>
         </div>
         <div className="replay-actions">

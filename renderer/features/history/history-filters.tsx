@@ -76,7 +76,7 @@ export function HistoryFilters() {
           ref={searchRef}
           type="search"
           value={search}
-          placeholder="Search lead, email or error"
+          placeholder="Search leads and errors"
           aria-label="Search history"
           onChange={(e) => setSearch(e.target.value)}
           onKeyDown={(e) => {

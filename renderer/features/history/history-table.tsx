@@ -12,11 +12,11 @@ const HEAD_HEIGHT = 36;
 const COLUMNS = [
   { key: 'time', label: 'Time', width: '92px' },
   { key: 'lead', label: 'Lead', width: 'minmax(160px, 1.2fr)' },
-  { key: 'status', label: 'Status', width: '116px' },
+  { key: 'status', label: 'Status', width: '110px' },
   { key: 'error', label: 'Error', width: 'minmax(180px, 1.6fr)' },
-  { key: 'duration', label: 'Took', width: '68px' },
-  { key: 'steps', label: 'Steps', width: '196px' },
-  { key: 'records', label: 'HubSpot', width: '96px' },
+  { key: 'duration', label: 'Took', width: '64px' },
+  { key: 'steps', label: 'Steps', width: '176px' },
+  { key: 'records', label: 'HubSpot', width: '92px' },
   { key: 'attempt', label: '#', width: '40px' },
 ];
 const TEMPLATE = COLUMNS.map((c) => c.width).join(' ');
