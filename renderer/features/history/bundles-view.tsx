@@ -53,10 +53,10 @@ export function BundlesList({ onOpen }: { onOpen(bundleId: string): void }) {
   return (
     <section className="bundles" data-testid="bundles-list">
       <div className="bundles-head">
-        <div>
-          <h2>Support bundles</h2>
-          <p className="muted">A bundle is one job as another Syncdesk saw it. Replay it against a sandbox portal seeded from its property definitions, or against a portal of your own, and compare.</p>
-        </div>
+        <p className="muted">
+          A bundle is one job as another Syncdesk saw it (Report an issue). Replay it against a sandbox portal seeded from its property definitions, or against a portal of your own, and
+          compare the outcome with the original.
+        </p>
         <ImportButton onImported={(s) => onOpen(s.bundleId)} />
       </div>
       {error ? <p className="field-error">{error}</p> : null}

@@ -92,8 +92,8 @@ export function HistoryPage({ workspace, param }: { workspace: Workspace; param?
     return (
       <div className="page history-page history-bundles" data-testid="history-page">
         <PageHeader
-          title="Sync History"
-          subtitle="Support bundles"
+          title="Support bundles"
+          subtitle="Sync History"
           actions={
             <button type="button" className="btn" onClick={() => go()}>
               <Icon name="history" /> Back to the history
