@@ -72,7 +72,7 @@ try {
     await page.getByTestId('history-error').first().hover();
     await page.getByTestId('raw-error-card').locator('.raw-error-title').waitFor();
     await shot(page, `${theme}-2-hover.png`);
-    await page.getByRole('searchbox', { name: 'Search history' }).fill('grace');
+    await page.getByRole('searchbox', { name: 'Search history' }).fill(theme === 'light' ? 'grace' : 'frances');
     await page.getByTestId('errors-only').click();
     await page.getByTestId('history-row').first().waitFor();
     await page.waitForTimeout(400);
@@ -88,6 +88,16 @@ try {
     await page.getByRole('button', { name: 'Edit and replay' }).click();
     await page.getByTestId('edit-replay-dialog').getByTestId('edit-row').waitFor();
     await shot(page, `${theme}-6-edit.png`);
+    if (theme === 'light') {
+      // Edit and replay for real: point the failing row at a property that exists, replay, see before/after.
+      const dialog = page.getByTestId('edit-replay-dialog');
+      await dialog.getByRole('button', { name: /^Property of row/ }).click();
+      await page.getByRole('searchbox', { name: 'Search properties' }).fill('jobtitle');
+      await page.keyboard.press('Enter');
+      await dialog.getByRole('button', { name: 'Save the row and replay' }).click();
+      await dialog.getByTestId('comparison-verdict').waitFor({ timeout: 30_000 });
+      await shot(page, `${theme}-6b-before-after.png`);
+    }
     await page.keyboard.press('Escape');
     await page.getByTestId('edit-replay-dialog').waitFor({ state: 'hidden' });
     await page.keyboard.press('Escape');
