@@ -500,6 +500,10 @@ export function createPushService(deps: PushServiceDeps) {
         s.finished.add(now, activity.finished ?? 0);
         s.calls.add(now, activity.calls ?? 0);
         emitProgress(workspaceId);
+      } else if (['offline', 'online', 'paused', 'resumed'].includes(activity.kind)) {
+        // Ready jobs were held or let go all at once: clients reload what they show.
+        events.emit('push.onDidChangeJobs', { workspaceId, jobs: [], leadIds: [], bulk: true });
+        emitProgress(workspaceId, true);
       } else if (activity.kind !== 'idle' || s.active) {
         // An idle queue that was idle already says nothing (the runner polls every few seconds).
         emitProgress(workspaceId, true);
