@@ -1,5 +1,14 @@
 import os from 'node:os';
 import type { AppInfo } from '../contract/app.ts';
+import { createCatalogue } from '../catalogue/catalogue.ts';
+import { createCatalogueHandlers } from '../catalogue/catalogue-handlers.ts';
+import { createBillingHandlers, createMirrorHandlers, createRecordHandlers } from '../mirror/mirror-handlers.ts';
+import { createMirrorScheduler } from '../mirror/mirror-scheduler.ts';
+import { createMirrorService } from '../mirror/mirror-service.ts';
+import { type ProviderAccess, unconnectedProviders } from '../mirror/provider-access.ts';
+import { createRecordsService } from '../mirror/records-service.ts';
+import { createBillingService } from '../stripe/billing-service.ts';
+import { createStripeMirrorPart } from '../stripe/stripe-mirror-part.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { createFileLogger, type Logger } from '../ports/logger.ts';
 import type { OpenExternal } from '../ports/open-external.ts';
@@ -27,6 +36,10 @@ export interface HostPorts {
   electronVersion?: string;
   /** Check handler outputs against the contract (tests). */
   validateOutput?: boolean;
+  /** How core reaches each workspace's HubSpot and Stripe (the connections domain); default: nothing connected. */
+  providers?: ProviderAccess;
+  /** Run the mirror's schedule (incremental every N minutes, full nightly) while this host runs. */
+  scheduleMirror?: boolean;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -57,6 +70,27 @@ export function createServices(ports: HostPorts) {
     logger: logger.child('workspaces'),
   });
 
+  const providers = ports.providers ?? unconnectedProviders;
+  const database = (workspaceId: string) => workspaces.database(workspaceId);
+  const catalogue = createCatalogue({ database, providers, clock, logger: logger.child('catalogue') });
+  // The service asks the scheduler for next run times; the scheduler drives the service.
+  const schedulerRef: { current?: ReturnType<typeof createMirrorScheduler> } = {};
+  const mirror = createMirrorService({
+    database,
+    providers,
+    catalogue,
+    events,
+    clock,
+    logger: logger.child('mirror'),
+    stripe: createStripeMirrorPart(providers),
+    schedule: (workspaceId) => schedulerRef.current?.next(workspaceId) ?? { nextIncrementalAt: null, nextFullAt: null },
+  });
+  const scheduler = createMirrorScheduler({ mirror, workspaces: () => workspaces.list().workspaces.map((w) => w.id), providers, clock, logger: logger.child('schedule') });
+  schedulerRef.current = scheduler;
+  if (ports.scheduleMirror) scheduler.start();
+  const records = createRecordsService({ database });
+  const billing = createBillingService({ database, stripeConnected: async (id) => (await providers.stripe(id).catch(() => null)) !== null });
+
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
   const info = (): AppInfo => ({
     name: APP_NAME,
@@ -75,6 +109,10 @@ export function createServices(ports: HostPorts) {
   const handlers: Handlers = {
     ...createAppHandlers({ info, preferences: ports.preferences, events }),
     ...createWorkspaceHandlers(workspaces),
+    ...createCatalogueHandlers(catalogue),
+    ...createMirrorHandlers(mirror),
+    ...createRecordHandlers(records),
+    ...createBillingHandlers(billing),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -88,10 +126,22 @@ export function createServices(ports: HostPorts) {
     secrets: ports.secrets,
     openExternal,
     workspaces,
+    catalogue,
+    mirror,
+    records,
+    billing,
+    scheduler,
     info,
+    /** Stops scheduled and running syncs (they keep their checkpoints), then closes. */
+    async shutdown() {
+      scheduler.stop();
+      await mirror.stopAll();
+      this.close();
+    },
     close() {
       if (closed) return;
       closed = true;
+      scheduler.stop();
       databases.closeAll();
       appDb.close();
     },

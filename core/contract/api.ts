@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { appMethods } from './app.ts';
+import { catalogueMethods } from './catalogue.ts';
+import { billingMethods, mirrorMethods, recordMethods } from './mirror.ts';
 import { workspaceMethods } from './workspaces.ts';
 
 /**
@@ -9,6 +11,10 @@ import { workspaceMethods } from './workspaces.ts';
 export const api = {
   ...appMethods,
   ...workspaceMethods,
+  ...catalogueMethods,
+  ...mirrorMethods,
+  ...recordMethods,
+  ...billingMethods,
 };
 
 export type Api = typeof api;

@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { appEvents } from './app.ts';
+import { mirrorEvents } from './mirror.ts';
 import { workspaceEvents } from './workspaces.ts';
 
 /** Every event core pushes to clients: `domain.onDidX` → payload schema. */
 export const events = {
   ...appEvents,
   ...workspaceEvents,
+  ...mirrorEvents,
 };
 
 export type Events = typeof events;
