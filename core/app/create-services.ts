@@ -38,6 +38,8 @@ export interface HostPorts {
   validateOutput?: boolean;
   /** How core reaches each workspace's HubSpot and Stripe (the connections domain); default: nothing connected. */
   providers?: ProviderAccess;
+  /** Waits between retries of a provider call inside a mirror run (tests shorten them). */
+  mirrorRetryDelaysMs?: readonly number[];
   /** Run the mirror's schedule (incremental every N minutes, full nightly) while this host runs. */
   scheduleMirror?: boolean;
 }
@@ -83,6 +85,7 @@ export function createServices(ports: HostPorts) {
     clock,
     logger: logger.child('mirror'),
     stripe: createStripeMirrorPart(providers),
+    ...(ports.mirrorRetryDelaysMs ? { retryDelaysMs: ports.mirrorRetryDelaysMs } : {}),
     schedule: (workspaceId) => schedulerRef.current?.next(workspaceId) ?? { nextIncrementalAt: null, nextFullAt: null },
   });
   const scheduler = createMirrorScheduler({ mirror, workspaces: () => workspaces.list().workspaces.map((w) => w.id), providers, clock, logger: logger.child('schedule') });

@@ -9,9 +9,9 @@ const done = (ctx: StreamContext, name: string): StreamResult => {
 };
 
 /** Replaces a small table with what HubSpot returned, counting new, changed and removed rows. */
-function replaceRows(ctx: StreamContext, table: string, rows: Array<{ key: string; data: string; write: () => void }>, keyColumn: string, where = ''): void {
+function replaceRows(ctx: StreamContext, table: string, rows: Array<{ key: string; data: string; write: () => void }>, keyColumn: string, where = '', dataColumn = 'data'): void {
   const existing = new Map(
-    (ctx.store.db.prepare(`select ${keyColumn} as k, data from ${table} ${where}`).all() as Array<{ k: string; data: string }>).map((r) => [r.k, r.data]),
+    (ctx.store.db.prepare(`select ${keyColumn} as k, ${dataColumn} as data from ${table} ${where}`).all() as Array<{ k: string; data: string }>).map((r) => [r.k, r.data]),
   );
   let created = 0;
   let updated = 0;
@@ -89,7 +89,7 @@ export function pipelinesStream(objectType: string): StreamDefinition {
         return { key: p.id, data, write: () => insert.run(objectType, p.id, p.label, p.displayOrder ?? null, p.archived ? 1 : 0, data) };
       });
       // objectType comes from the stream definitions, never from input.
-      replaceRows(ctx, 'mirror_pipelines', rows, 'id', `where object_type = '${objectType}'`);
+      replaceRows(ctx, 'mirror_pipelines', rows, 'id', `where object_type = '${objectType}'`, 'stages');
       return done(ctx, name);
     },
   };

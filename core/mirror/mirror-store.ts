@@ -74,6 +74,13 @@ export function describeRecord(objectType: string, id: string, p: Record<string,
   return { label, subtitle, search: `${label} ${subtitle} ${extra} ${id}`.toLowerCase() };
 }
 
+/** Properties with sorted keys: the same values always give the same text, whatever chunk order read them. */
+function stableJson(properties: Record<string, string | null>): string {
+  const sorted: Record<string, string | null> = {};
+  for (const key of Object.keys(properties).sort()) sorted[key] = properties[key]!;
+  return JSON.stringify(sorted);
+}
+
 export type MirrorStore = ReturnType<typeof createMirrorStore>;
 
 /** Every statement the mirror runs against a workspace database, prepared once per database. */
@@ -121,7 +128,7 @@ export function createMirrorStore(db: Db) {
       let updated = 0;
       const lastModified = lastModifiedProperty(objectType);
       for (const object of objects) {
-        const properties = JSON.stringify(object.properties);
+        const properties = stableJson(object.properties);
         const modifiedRaw = object.properties[lastModified] ?? object.updatedAt;
         const modifiedAt = modifiedRaw ? Date.parse(modifiedRaw) : null;
         const archived = object.archived ? 1 : 0;
