@@ -21,8 +21,11 @@ export interface SandboxProvider {
   migrations: MigrationSet;
   /** Answers a request it owns, or returns undefined to let the next provider try. */
   handle(req: SandboxRequest): Promise<SandboxResponse | undefined> | SandboxResponse | undefined;
-  /** Every record of a type in API shape (archived/deleted included), for `GET /__sandbox/state/<type>`; undefined if the type isn't this provider's. */
-  state(type: string): unknown[] | undefined;
+  /**
+   * Every record of a type in API shape (archived/deleted included), for `GET /__sandbox/state/<type>`;
+   * undefined if the type isn't this provider's. `query` is the request's (e.g. `?portalId=`).
+   */
+  state(type: string, query?: URLSearchParams): unknown[] | undefined;
   /** Admin routes of this provider under /__sandbox/ (e.g. `POST tokens`); undefined if not its route. */
   admin?(req: SandboxRequest, route: string): Promise<SandboxResponse | undefined> | SandboxResponse | undefined;
   /** The body this provider would send for an injected status on one of its routes (e.g. HubSpot's 429 body). */

@@ -173,7 +173,7 @@ export class SandboxServer {
     if (method === 'GET' && route.startsWith('state/')) {
       const type = decodeURIComponent(route.slice('state/'.length));
       for (const provider of this.providers) {
-        const results = provider.state(type);
+        const results = provider.state(type, request.query);
         if (results) return { status: 200, body: { results } };
       }
       return { status: 404, body: { message: `unknown object type "${type}"` } };

@@ -3,6 +3,7 @@ import type { EventName } from '../../core/contract/events.ts';
 import type { Result } from '../../core/contract/errors.ts';
 import type { Transport, TransportStatus } from '../../core/contract/transport.ts';
 import { ServerFrame, WS_PATH, TOKEN_PARAM } from '../../core/contract/wire.ts';
+import { createListenerMap } from './listeners.ts';
 
 interface Pending {
   resolve: (result: Result<unknown>) => void;
@@ -31,7 +32,7 @@ export function createWsTransport(options: WsTransportOptions): Transport & { cl
   const Impl = options.WebSocketImpl ?? WebSocket;
   const callTimeoutMs = options.callTimeoutMs ?? 120_000;
   const pending = new Map<number, Pending>();
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const listeners = createListenerMap();
   const statusListeners = new Set<(status: TransportStatus) => void>();
   const queue: string[] = [];
   let socket: WebSocket | undefined;
@@ -68,7 +69,7 @@ export function createWsTransport(options: WsTransportOptions): Transport & { cl
         pending.delete(frame.id);
         call.resolve(frame.result as Result<unknown>);
       } else {
-        for (const listener of listeners.get(frame.event) ?? []) listener(frame.payload);
+        listeners.emit(frame.event, frame.payload);
       }
     };
     ws.onclose = () => {
@@ -111,10 +112,7 @@ export function createWsTransport(options: WsTransportOptions): Transport & { cl
       });
     },
     on(event: EventName, listener: (payload: never) => void) {
-      const set = listeners.get(event) ?? new Set();
-      set.add(listener as (payload: unknown) => void);
-      listeners.set(event, set);
-      return () => set.delete(listener as (payload: unknown) => void);
+      return listeners.add(event, listener as (payload: unknown) => void);
     },
     status: () => status,
     onStatus(listener) {

@@ -2,6 +2,7 @@ import type { MethodName, MethodOutput } from '../../core/contract/api.ts';
 import type { AppErrorData, Result } from '../../core/contract/errors.ts';
 import type { EventName, EventPayload } from '../../core/contract/events.ts';
 import type { Transport, TransportStatus } from '../../core/contract/transport.ts';
+import { createListenerMap } from '../api/listeners.ts';
 
 type FakeHandler = (input: never) => unknown;
 
@@ -11,7 +12,7 @@ type FakeHandler = (input: never) => unknown;
  */
 export function createFakeTransport(handlers: Partial<Record<MethodName, FakeHandler>> = {}) {
   const calls: Array<{ method: string; input: unknown }> = [];
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const listeners = createListenerMap();
   const statusListeners = new Set<(s: TransportStatus) => void>();
   let status: TransportStatus = 'open';
 
@@ -28,10 +29,7 @@ export function createFakeTransport(handlers: Partial<Record<MethodName, FakeHan
       }
     },
     on(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      set.add(listener as (payload: unknown) => void);
-      listeners.set(event, set);
-      return () => set.delete(listener as (payload: unknown) => void);
+      return listeners.add(event, listener as (payload: unknown) => void);
     },
     status: () => status,
     onStatus(listener) {
@@ -44,7 +42,7 @@ export function createFakeTransport(handlers: Partial<Record<MethodName, FakeHan
     transport,
     calls,
     emit<E extends EventName>(event: E, payload: EventPayload<E>) {
-      for (const listener of listeners.get(event) ?? []) listener(payload);
+      listeners.emit(event, payload);
     },
     setStatus(next: TransportStatus) {
       status = next;

@@ -17,6 +17,36 @@ export function WorkspaceDialogs() {
   }
 }
 
+function FormError({ error, id }: { error: string | null; id?: string }) {
+  if (!error) return null;
+  return (
+    <p id={id} className="field-error" role="alert">
+      {error}
+    </p>
+  );
+}
+
+function Actions({ onCancel, submitLabel, busyLabel, busy, disabled, tone = 'primary', cancelFocus = false }: {
+  onCancel(): void;
+  submitLabel: string;
+  busyLabel: string;
+  busy: boolean;
+  disabled: boolean;
+  tone?: 'primary' | 'danger';
+  cancelFocus?: boolean;
+}) {
+  return (
+    <>
+      <button type="button" className="btn" onClick={onCancel} autoFocus={cancelFocus}>
+        Cancel
+      </button>
+      <button type="submit" className={`btn btn-${tone}`} disabled={busy || disabled}>
+        {busy ? busyLabel : submitLabel}
+      </button>
+    </>
+  );
+}
+
 function useSubmit(action: () => Promise<unknown>, successMessage: string) {
   const close = useAppStore((s) => s.openDialog);
   const notify = useAppStore((s) => s.notify);
@@ -49,16 +79,7 @@ export function CreateWorkspaceDialog() {
       testId="create-workspace-dialog"
       onClose={close}
       onSubmit={submit}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
-            {busy ? 'Creating…' : 'Create workspace'}
-          </button>
-        </>
-      }
+      footer={<Actions onCancel={close} submitLabel="Create workspace" busyLabel="Creating…" busy={busy} disabled={!name.trim()} />}
     >
       <p className="muted">A workspace is one client: one HubSpot portal, optionally one Stripe account, and its local leads, mappings and history.</p>
       <label className="field">
@@ -73,11 +94,7 @@ export function CreateWorkspaceDialog() {
           onChange={(e) => setName(e.target.value)}
         />
       </label>
-      {error ? (
-        <p id="create-workspace-error" className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} id="create-workspace-error" />
     </Dialog>
   );
 }
@@ -94,26 +111,13 @@ function RenameWorkspaceDialog({ workspaceId }: { workspaceId: string }) {
       testId="rename-workspace-dialog"
       onClose={close}
       onSubmit={submit}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !name.trim() || name.trim() === workspace.name}>
-            {busy ? 'Saving…' : 'Rename'}
-          </button>
-        </>
-      }
+      footer={<Actions onCancel={close} submitLabel="Rename" busyLabel="Saving…" busy={busy} disabled={!name.trim() || name.trim() === workspace.name} />}
     >
       <label className="field">
         <span className="field-label">Name</span>
         <input autoFocus value={name} maxLength={80} onChange={(e) => setName(e.target.value)} aria-invalid={error ? true : undefined} />
       </label>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
     </Dialog>
   );
 }
@@ -132,16 +136,7 @@ function DeleteWorkspaceDialog({ workspaceId }: { workspaceId: string }) {
       testId="delete-workspace-dialog"
       onClose={close}
       onSubmit={() => confirmed && submit()}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={close} autoFocus>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-danger" disabled={busy || !confirmed}>
-            {busy ? 'Deleting…' : 'Delete workspace'}
-          </button>
-        </>
-      }
+      footer={<Actions onCancel={close} submitLabel="Delete workspace" busyLabel="Deleting…" busy={busy} disabled={!confirmed} tone="danger" cancelFocus />}
     >
       <p>
         This removes the workspace's local leads, mappings, sync history, mirrored records and stored credentials from this computer. Nothing in
@@ -153,11 +148,7 @@ function DeleteWorkspaceDialog({ workspaceId }: { workspaceId: string }) {
         </span>
         <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Workspace name to confirm" />
       </label>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
     </Dialog>
   );
 }
