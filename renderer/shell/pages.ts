@@ -1,7 +1,10 @@
 import type { ComponentType } from 'react';
 import type { Workspace } from '../../core/contract/workspaces.ts';
 import type { IconName } from '../components/icons.tsx';
+import { BillingPage } from '../features/billing/billing-page.tsx';
 import { OverviewPage } from '../features/overview/overview-page.tsx';
+import { RecordsPage } from '../features/records/records-page.tsx';
+import { SyncPage } from '../features/sync/sync-page.tsx';
 
 export interface WorkspacePageProps {
   workspace: Workspace;
@@ -17,7 +20,12 @@ export interface WorkspacePage {
 }
 
 /** The pages of a workspace, in navigation order. A feature adds its page here. */
-export const workspacePages: WorkspacePage[] = [{ id: 'overview', label: 'Overview', icon: 'overview', component: OverviewPage }];
+export const workspacePages: WorkspacePage[] = [
+  { id: 'overview', label: 'Overview', icon: 'overview', component: OverviewPage },
+  { id: 'records', label: 'Records', icon: 'database', component: RecordsPage },
+  { id: 'billing', label: 'Billing', icon: 'card', component: BillingPage },
+  { id: 'sync', label: 'Sync', icon: 'sync', component: SyncPage },
+];
 
 /** Banners shown above every page of a workspace (connection state, paused jobs…). */
 export const workspaceBanners: Array<ComponentType<{ workspace: Workspace }>> = [];

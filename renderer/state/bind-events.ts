@@ -9,6 +9,8 @@ export function bindEvents(api: ApiClient, store: AppStore): () => void {
       store.setState({ workspaces: list.workspaces });
     }),
     api.on('app.onDidChangePreferences', (preferences) => store.setState({ preferences })),
+    api.on('mirror.onDidProgress', (event) => store.getState().applyMirrorProgress(event)),
+    api.on('mirror.onDidChange', (event) => store.getState().mirrorChanged(event.workspaceId, event.status !== undefined && event.status !== 'running')),
     api.transport.onStatus((transportStatus) => {
       const wasClosed = store.getState().transportStatus === 'closed';
       store.setState({ transportStatus });

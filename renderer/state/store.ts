@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { createContext, useContext } from 'react';
 import type { ApiClient } from '../api/client.ts';
 import { createAppSlice, type AppSlice } from './app-slice.ts';
+import { createMirrorSlice, type MirrorSlice } from './mirror-slice.ts';
 import { createUiSlice, type UiSlice } from './ui-slice.ts';
 import { createWorkspacesSlice, type WorkspacesSlice } from './workspaces-slice.ts';
 
@@ -11,7 +12,7 @@ export interface ApiSlice {
 }
 
 /** One store of typed slices. Features add a slice file and spread it here. */
-export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice;
+export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice & MirrorSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: ApiClient): AppStore {
@@ -20,6 +21,7 @@ export function createAppStore(api: ApiClient): AppStore {
     ...createAppSlice(...a),
     ...createWorkspacesSlice(...a),
     ...createUiSlice(...a),
+    ...createMirrorSlice(...a),
   }));
 }
 
