@@ -212,11 +212,7 @@ export function createMirrorService(deps: MirrorServiceDeps) {
     status(workspaceId: string): MirrorStatus {
       const { store, runLog } = open(workspaceId);
       const streams = streamStates(store);
-      const objectStreams = streams.filter((s) => s.provider === 'hubspot' && s.objectType && (MIRRORED_OBJECT_TYPES as readonly string[]).includes(s.objectType));
-      const synced = objectStreams.filter((s) => s.lastFullAt);
-      const minIso = (values: Array<string | null>) => (values.some((v) => v === null) || values.length === 0 ? null : [...(values as string[])].sort()[0]!);
-      const lastFullAt = synced.length === objectStreams.length ? minIso(objectStreams.map((s) => s.lastFullAt)) : null;
-      const lastIncrementalAt = synced.length === 0 ? null : minIso(synced.map((s) => [s.lastIncrementalAt, s.lastFullAt].filter(Boolean).sort().pop() ?? null));
+      const { lastIncrementalAt, lastFullAt } = freshnessOf(streams);
       const portal = store.meta<{ timeZone: string }>('portal');
       const runningEntry = running.get(workspaceId);
       const runningRun = runningEntry?.runId ? (runLog.get(runningEntry.runId) ?? null) : null;
@@ -234,10 +230,9 @@ export function createMirrorService(deps: MirrorServiceDeps) {
       };
     },
 
-    /** When each kind of run last completed (the scheduler's input). */
+    /** When each kind of run last completed (the scheduler's input; never asks the scheduler back). */
     freshness(workspaceId: string): { lastIncrementalAt: string | null; lastFullAt: string | null } {
-      const s = this.status(workspaceId);
-      return { lastIncrementalAt: s.lastIncrementalAt, lastFullAt: s.lastFullAt };
+      return freshnessOf(streamStates(open(workspaceId).store));
     },
 
     settings: (workspaceId: string): MirrorSettings => open(workspaceId).store.settings(),
@@ -321,6 +316,19 @@ export function createMirrorService(deps: MirrorServiceDeps) {
 
     store: (workspaceId: string) => open(workspaceId).store,
   };
+}
+
+/**
+ * The mirror is as fresh as its stalest CRM object stream: "last full sync" is the oldest of their
+ * last full syncs, "last incremental update" the oldest of their latest updates of either kind.
+ */
+function freshnessOf(streams: StreamState[]): { lastIncrementalAt: string | null; lastFullAt: string | null } {
+  const objectStreams = streams.filter((s) => s.provider === 'hubspot' && s.objectType && (MIRRORED_OBJECT_TYPES as readonly string[]).includes(s.objectType));
+  const oldest = (values: Array<string | null>) => (values.length === 0 || values.some((v) => v === null) ? null : [...(values as string[])].sort()[0]!);
+  const synced = objectStreams.filter((s) => s.lastFullAt);
+  const lastFullAt = synced.length > 0 && synced.length === objectStreams.length ? oldest(objectStreams.map((s) => s.lastFullAt)) : null;
+  const lastIncrementalAt = synced.length === 0 ? null : oldest(synced.map((s) => [s.lastIncrementalAt, s.lastFullAt].filter((v): v is string => v !== null).sort().pop() ?? null));
+  return { lastIncrementalAt, lastFullAt };
 }
 
 function stripeCount(store: MirrorStore, streamName: string): number {

@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+import { startConsoleHost } from '../console-host.ts';
+import { ShellPage } from '../pages/shell-page.ts';
+import { startSandboxProcess } from '../sandbox-process.ts';
+
+test('runs a sync against the sandbox, browses the mirror offline and opens a record', async ({ page }, testInfo) => {
+  const sandbox = await startSandboxProcess({ seed: 300 });
+  const host = await startConsoleHost({ env: { SYNCDESK_DEV_PROVIDERS: sandbox.providersFile } });
+  try {
+    const shell = new ShellPage(page);
+    await shell.open(host.url);
+    await shell.createWorkspace('Sandbox client');
+
+    await shell.navigate('Sync');
+    await page.getByRole('button', { name: 'Run sync now' }).click();
+    const log = page.getByRole('table', { name: 'Run log' });
+    await expect(log.getByText('succeeded').first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('last-full')).not.toHaveText('never');
+    await expect(page.getByRole('table', { name: 'Streams' })).toContainText('Contacts');
+    await page.screenshot({ path: testInfo.outputPath('sync.png'), fullPage: true });
+
+    await shell.navigate('Records');
+    await expect(page.getByTestId('records-total')).toHaveText('300 contacts');
+    await page.getByRole('tab', { name: 'Companies' }).click();
+    await expect(page.getByTestId('records-total')).toHaveText(/\d+ companies/);
+    await page.getByRole('tab', { name: 'Contacts' }).click();
+    const firstRow = page.getByRole('table', { name: 'contacts records' }).getByRole('row').nth(1);
+    const name = (await firstRow.getByRole('button').textContent())!.trim();
+    await page.getByRole('searchbox', { name: 'Search records' }).fill(name.split(' ')[0]!);
+    await expect(page.getByTestId('records-total')).not.toHaveText('300 contacts');
+    await page.screenshot({ path: testInfo.outputPath('records.png') });
+    await page.getByRole('button', { name, exact: true }).first().click();
+
+    const record = page.getByTestId('record-page');
+    await expect(record.getByRole('heading', { name })).toBeVisible();
+    await expect(record.getByRole('table', { name: 'Properties' })).toContainText('Email');
+    const company = record.getByRole('list', { name: 'Associations' }).getByRole('button').first();
+    await expect(company).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath('record.png'), fullPage: true });
+    await record.getByRole('button', { name: 'Resync from HubSpot' }).click();
+    await expect(page.getByText(/Resynced from HubSpot/)).toBeVisible();
+    await company.click();
+    await expect(page.getByTestId('record-billing')).toBeVisible();
+  } finally {
+    await host.stop();
+    await sandbox.stop();
+  }
+});
