@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { AppInfo } from '../contract/app.ts';
 import { createCatalogue } from '../catalogue/catalogue.ts';
 import { createCatalogueHandlers } from '../catalogue/catalogue-handlers.ts';
@@ -16,6 +17,9 @@ import type { PreferencesStore } from '../ports/preferences.ts';
 import type { SecretStore } from '../ports/secret-store.ts';
 import { dataPaths, openAppDatabase } from '../store/app-db.ts';
 import { WorkspaceDatabases } from '../store/workspace-databases.ts';
+import { createLeadImportService } from '../leads/import/lead-import-service.ts';
+import { createLeadHandlers } from '../leads/lead-handlers.ts';
+import { createLeadService } from '../leads/lead-service.ts';
 import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
 import { createWorkspaceService } from '../workspaces/workspace-service.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -93,6 +97,14 @@ export function createServices(ports: HostPorts) {
   if (ports.scheduleMirror) scheduler.start();
   const records = createRecordsService({ database });
   const billing = createBillingService({ database, stripeConnected: async (id) => (await providers.stripe(id).catch(() => null)) !== null });
+  const leads = createLeadService({ database: (id) => workspaces.database(id), events, clock, logger: logger.child('leads') });
+  const leadImports = createLeadImportService({
+    leads,
+    events,
+    clock,
+    logger: logger.child('leads.import'),
+    stagingDir: path.join(paths.root, 'tmp', 'imports'),
+  });
 
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
   const info = (): AppInfo => ({
@@ -116,6 +128,7 @@ export function createServices(ports: HostPorts) {
     ...createMirrorHandlers(mirror),
     ...createRecordHandlers(records),
     ...createBillingHandlers(billing),
+    ...createLeadHandlers(leads, leadImports),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -134,6 +147,8 @@ export function createServices(ports: HostPorts) {
     records,
     billing,
     scheduler,
+    leads,
+    leadImports,
     info,
     /** Stops scheduled and running syncs (they keep their checkpoints), then closes. */
     async shutdown() {

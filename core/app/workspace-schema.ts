@@ -1,3 +1,4 @@
+import { leadMigrations } from '../leads/lead-schema.ts';
 import { catalogueMigrations } from '../catalogue/catalogue-schema.ts';
 import { mirrorMigrations } from '../mirror/mirror-schema.ts';
 import type { MigrationSet } from '../store/migrations.ts';
@@ -7,4 +8,4 @@ import { workspaceBaseMigrations } from '../workspaces/workspace-schema.ts';
  * Every workspace database's migrations, by domain, in the order they apply.
  * A feature that needs tables adds its set here (after the sets its tables reference).
  */
-export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations, catalogueMigrations, mirrorMigrations];
+export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations, catalogueMigrations, mirrorMigrations, leadMigrations];

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appMethods } from './app.ts';
+import { leadMethods } from './leads.ts';
 import { catalogueMethods } from './catalogue.ts';
 import { billingMethods, mirrorMethods, recordMethods } from './mirror.ts';
 import { workspaceMethods } from './workspaces.ts';
@@ -15,6 +16,7 @@ export const api = {
   ...mirrorMethods,
   ...recordMethods,
   ...billingMethods,
+  ...leadMethods,
 };
 
 export type Api = typeof api;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appEvents } from './app.ts';
+import { leadEvents } from './leads.ts';
 import { mirrorEvents } from './mirror.ts';
 import { workspaceEvents } from './workspaces.ts';
 
@@ -8,6 +9,7 @@ export const events = {
   ...appEvents,
   ...workspaceEvents,
   ...mirrorEvents,
+  ...leadEvents,
 };
 
 export type Events = typeof events;

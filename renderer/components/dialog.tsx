@@ -9,13 +9,15 @@ interface DialogProps {
   footer: ReactNode;
   testId?: string;
   tone?: 'default' | 'danger';
+  /** Wide panel for tables and wizards. */
+  wide?: boolean;
 }
 
 /**
  * A modal on the native <dialog>: focus is trapped, Esc closes and the page behind is inert,
  * with no library. The form makes Enter submit.
  */
-export function Dialog({ title, onClose, onSubmit, children, footer, testId, tone = 'default' }: DialogProps) {
+export function Dialog({ title, onClose, onSubmit, children, footer, testId, tone = 'default', wide = false }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -33,7 +35,7 @@ export function Dialog({ title, onClose, onSubmit, children, footer, testId, ton
   return (
     <dialog
       ref={ref}
-      className={`dialog dialog-${tone}`}
+      className={`dialog dialog-${tone}${wide ? ' dialog-wide' : ''}`}
       aria-labelledby={titleId}
       data-testid={testId}
       onCancel={(event) => {

@@ -1,4 +1,5 @@
 import type { ApiClient } from '../api/client.ts';
+import { bindLeadsEvents } from '../features/leads/leads-events.ts';
 import type { AppStore } from './store.ts';
 import { parseHash } from './route.ts';
 
@@ -17,6 +18,7 @@ export function bindEvents(api: ApiClient, store: AppStore): () => void {
       // After a reconnect, reload what events may have been missed.
       if (wasClosed && transportStatus === 'open') void loadInitialData(store);
     }),
+    bindLeadsEvents(api, store),
   ];
   return () => disposers.forEach((dispose) => dispose());
 }

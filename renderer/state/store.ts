@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { createContext, useContext } from 'react';
 import type { ApiClient } from '../api/client.ts';
+import { createLeadsSlice, type LeadsSlice } from '../features/leads/leads-slice.ts';
 import { createAppSlice, type AppSlice } from './app-slice.ts';
 import { createMirrorSlice, type MirrorSlice } from './mirror-slice.ts';
 import { createUiSlice, type UiSlice } from './ui-slice.ts';
@@ -12,7 +13,7 @@ export interface ApiSlice {
 }
 
 /** One store of typed slices. Features add a slice file and spread it here. */
-export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice & MirrorSlice;
+export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice & MirrorSlice & LeadsSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: ApiClient): AppStore {
@@ -22,6 +23,7 @@ export function createAppStore(api: ApiClient): AppStore {
     ...createWorkspacesSlice(...a),
     ...createUiSlice(...a),
     ...createMirrorSlice(...a),
+    ...createLeadsSlice(...a),
   }));
 }
 

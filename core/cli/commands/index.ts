@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { leadsCommand } from './leads.ts';
 import { mirrorCommand } from './mirror.ts';
 import { mrrCommand } from './mrr.ts';
 import { recordsCommand } from './records.ts';
@@ -7,4 +8,4 @@ import { serveCommand } from './serve.ts';
 import { workspaceCommand } from './workspace.ts';
 
 /** Every `syncdesk` command. A new command is one file in this folder and one line here. */
-export const commands: Command[] = [serveCommand, sandboxCommand, workspaceCommand, mirrorCommand, recordsCommand, mrrCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, workspaceCommand, mirrorCommand, recordsCommand, mrrCommand, leadsCommand];
