@@ -184,6 +184,25 @@ describe('mirror engine against a scripted HubSpot', () => {
     expect(resumed.streams[0]!.created).toBe(1000 - stored);
   });
 
+  it('stops on request at the next page, keeping the checkpoint for the next run', async () => {
+    seed('contacts', 900);
+    await run('full', ['properties']);
+    // Stop is pressed while the third page is on its way.
+    fake.intercept = ({ path }) => {
+      if (path === '/crm/v3/objects/contacts' && fake.requests.filter((r) => r.path === path).length === 3) t.services.mirror.cancel(workspaceId);
+      return undefined;
+    };
+    const stopped = await run('full', ['contacts']);
+    expect(stopped.status).toBe('cancelled');
+    expect(stopped.streams[0]!.status).toBe('cancelled');
+    fake.intercept = undefined;
+    const stored = local('contacts').size;
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(900);
+    const resumed = await run('full', ['contacts']);
+    expect(resumed.streams[0]).toMatchObject({ resumed: true, created: 900 - stored });
+  });
+
   it('retries rate limits inside the run', async () => {
     seed('contacts', 10);
     let limited = 2;
