@@ -23,7 +23,21 @@ interface FullCheckpoint {
   after?: string;
   /** The full listing goes through search (a start date is set) rather than the list endpoint. */
   viaSearch?: { from: number; lastId: string };
+  /** Id ranges listed side by side; each resumes from its own `after`. */
+  partitions?: Partition[];
 }
+
+interface Partition {
+  after: string;
+  /** Exclusive upper id of the range; null for the last one. */
+  below: number | null;
+  done: boolean;
+}
+
+/** Ranges listed concurrently in a large full sync: the server prepares one page while this process stores another. */
+const PARTITIONS = 4;
+/** Below this many ids, one sequential listing is as fast. */
+const PARTITION_MIN_SPAN = 20_000;
 
 interface IncrementalCheckpoint {
   mode: 'incremental';
@@ -85,7 +99,7 @@ export function crmObjectStream(options: CrmObjectStreamOptions): StreamDefiniti
         if (cp.phase === 'live') {
           if (scoped) await fullScoped(ctx, io, cp, scoped);
           else if (startMs !== null) await fullViaSearch(ctx, io, cp, startMs);
-          else await fullViaList(ctx, io, cp);
+          else await fullViaPartitions(ctx, io, cp);
           cp.phase = 'archived';
           cp.after = undefined;
           ctx.checkpoint.save(cp);
@@ -175,6 +189,13 @@ function createIo(ctx: StreamContext, gateway: HubSpotGateway, objectType: strin
       );
     },
 
+    /** The highest record id (one search call), to split a full listing into id ranges. */
+    async highestId(): Promise<number | null> {
+      const page = await searchObjects(gateway, objectType, { sorts: [{ propertyName: 'hs_object_id', direction: 'DESCENDING' }], properties: ['hs_object_id'], limit: 1 }, call);
+      const id = Number(page.results[0]?.id);
+      return Number.isSafeInteger(id) ? id : null;
+    },
+
     /** Every property of these ids (≤ 100), in as many batch reads as there are chunks. */
     async readByIds(ids: string[]): Promise<CrmObject[]> {
       if (ids.length === 0) return [];
@@ -201,6 +222,76 @@ function createIo(ctx: StreamContext, gateway: HubSpotGateway, objectType: strin
       ctx.counter.add({ fetched: objects.length, ...result });
     },
   };
+}
+
+/**
+ * A large full listing in id ranges paged side by side. The list endpoint's `after` is the next
+ * record's id (hubspot-api-facts §9), so a range can start anywhere; if a response ever shows it
+ * isn't (ids below the range's start), the listing falls back to one sequential pass. Small
+ * portals, and runs resumed from a sequential checkpoint, page sequentially.
+ */
+async function fullViaPartitions(ctx: StreamContext, io: Io, cp: FullCheckpoint): Promise<void> {
+  if (!cp.partitions) {
+    if (cp.after !== undefined) return fullViaList(ctx, io, cp);
+    const first = await io.listPage(undefined);
+    const objects = await io.complete(first.results);
+    io.store(objects, cp.seenRun, () => ctx.checkpoint.save({ ...cp, after: first.after }));
+    cp.after = first.after;
+    if (!first.after) return;
+    const newest = await ctx.retry(() => io.highestId()).catch(() => null);
+    const start = Number(first.after);
+    if (newest === null || !Number.isSafeInteger(start) || newest - start < PARTITION_MIN_SPAN) return fullViaList(ctx, io, cp);
+    const step = Math.ceil((newest + 1 - start) / PARTITIONS);
+    cp.partitions = Array.from({ length: PARTITIONS }, (_, i) => ({ after: String(start + i * step), below: i === PARTITIONS - 1 ? null : start + (i + 1) * step, done: false }));
+    ctx.checkpoint.save(cp);
+  }
+  const partitions = cp.partitions;
+  let fallback = false;
+  // When one range fails the others stop at their next page: nothing may store after the stream ends.
+  let failed = false;
+  const save = () => ctx.checkpoint.save({ ...cp, partitions });
+  const runPartition = async (part: Partition) => {
+    const lower = Number(part.after);
+    let after: string | undefined = part.after;
+    let firstPage = true;
+    while (!part.done && !fallback && !failed) {
+      const page = await io.listPage(after);
+      throwIfCancelled(ctx.signal);
+      const ids = page.results.map((o) => Number(o.id));
+      if (firstPage && ids.some((id) => id < lower)) {
+        fallback = true;
+        return;
+      }
+      firstPage = false;
+      const inRange = part.below === null ? page.results : page.results.filter((o) => Number(o.id) < part.below!);
+      const reachedEnd = !page.after || (part.below !== null && (inRange.length < page.results.length || Number(page.after) >= part.below));
+      const objects = await io.complete(inRange);
+      throwIfCancelled(ctx.signal);
+      if (failed) return;
+      io.store(objects, cp.seenRun, () => {
+        part.after = page.after ?? part.after;
+        part.done = reachedEnd;
+        save();
+      });
+      after = page.after;
+    }
+  };
+  const outcomes = await Promise.allSettled(
+    partitions.map((p) =>
+      runPartition(p).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      }),
+    ),
+  );
+  const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  if (fallback) {
+    ctx.logger.warn('list paging is not by id: listing sequentially', { objectType: io.objectType });
+    cp.partitions = undefined;
+    cp.after = undefined;
+    await fullViaList(ctx, io, cp);
+  }
 }
 
 /** Pages the list endpoint; the next page is requested while the current one is stored. */

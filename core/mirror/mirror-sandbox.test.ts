@@ -121,6 +121,22 @@ describe('mirror against the sandbox portal', () => {
     await expectEqualToSandbox(s, db, 'contacts');
   });
 
+  it('a large full sync lists id ranges side by side, survives an interruption mid-way and ends equal', async () => {
+    const { s, run, db } = await setup({ contacts: 25_000 });
+    await run('full', ['properties']);
+    await s.admin('faults', { rules: [{ route: '/crm/v3/objects/contacts', method: 'GET', sequence: [...Array(40).fill(200), ...Array(40).fill(503)] }] });
+    const broken = await run('full', ['contacts']);
+    expect(broken.status).toBe('failed');
+    await s.admin('faults', { rules: [] });
+    const stored = db().prepare("select count(*) from mirror_records where object_type = 'contacts'").pluck().get() as number;
+    expect(stored).toBeGreaterThan(1_000);
+    const checkpoint = JSON.parse(t!.services.mirror.store(t!.services.workspaces.list().workspaces[0]!.id).stream('contacts').checkpoint!) as { partitions: unknown[] };
+    expect(checkpoint.partitions).toHaveLength(4);
+    const resumed = await run('incremental', ['contacts']);
+    expect(resumed.streams[0]).toMatchObject({ mode: 'full', resumed: true, status: 'succeeded', created: 25_000 - stored });
+    expect(await expectEqualToSandbox(s, db, 'contacts')).toBe(25_000);
+  }, 60_000);
+
   it('mirrors wide objects: hundreds of custom properties, all values kept', async () => {
     const { s, run, db } = await setup({ contacts: 120 });
     const names = Array.from({ length: 450 }, (_, i) => `wide_custom_property_number_${String(i).padStart(3, '0')}_with_a_long_name`);

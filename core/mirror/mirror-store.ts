@@ -76,8 +76,13 @@ export function describeRecord(objectType: string, id: string, p: Record<string,
 
 /** Properties with sorted keys: the same values always give the same text, whatever chunk order read them. */
 function stableJson(properties: Record<string, string | null>): string {
+  const keys = Object.keys(properties);
+  // HubSpot (and the sandbox) usually send names sorted already: only sort when they aren't.
+  let ordered = true;
+  for (let i = 1; i < keys.length && ordered; i++) ordered = keys[i - 1]! < keys[i]!;
+  if (ordered) return JSON.stringify(properties);
   const sorted: Record<string, string | null> = {};
-  for (const key of Object.keys(properties).sort()) sorted[key] = properties[key]!;
+  for (const key of keys.sort()) sorted[key] = properties[key]!;
   return JSON.stringify(sorted);
 }
 
@@ -127,12 +132,21 @@ export function createMirrorStore(db: Db) {
       let created = 0;
       let updated = 0;
       const lastModified = lastModifiedProperty(objectType);
+      // One query for the page's existing rows instead of one per record.
+      const existingRows = new Map<string, { properties: string; modified_at: number | null; archived: number }>();
+      for (let i = 0; i < objects.length; i += 500) {
+        const ids = objects.slice(i, i + 500).map((o) => o.id);
+        const rows = db
+          .prepare(`select id, properties, modified_at, archived from mirror_records where object_type = ? and id in (${ids.map(() => '?').join(',')})`)
+          .all(objectType, ...ids) as Array<{ id: string; properties: string; modified_at: number | null; archived: number }>;
+        for (const row of rows) existingRows.set(row.id, row);
+      }
       for (const object of objects) {
         const properties = stableJson(object.properties);
         const modifiedRaw = object.properties[lastModified] ?? object.updatedAt;
         const modifiedAt = modifiedRaw ? Date.parse(modifiedRaw) : null;
         const archived = object.archived ? 1 : 0;
-        const existing = selectRecord.get(objectType, object.id) as { properties: string; modified_at: number | null; archived: number } | undefined;
+        const existing = existingRows.get(object.id);
         if (existing && existing.properties === properties && existing.archived === archived && existing.modified_at === modifiedAt) {
           touchRecord.run(options.now, options.runId, options.seenRun ?? null, objectType, object.id);
           continue;
