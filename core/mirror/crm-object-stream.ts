@@ -89,7 +89,7 @@ export function crmObjectStream(options: CrmObjectStreamOptions): StreamDefiniti
       const checkpoint = ctx.checkpoint.get<StreamCheckpoint>();
       const names = ctx.catalogue.propertyNames(ctx.workspaceId, objectType);
       const chunks = names.length > 0 ? chunkProperties(names, 15_000, [...(options.firstProperties ?? []), lastModified, 'hs_object_id']) : [[]];
-      const io = createIo(ctx, gateway, objectType, chunks);
+      const io = createIo(ctx, gateway, objectType, chunks, name);
       const scoped = objectType === 'companies' && ctx.settings.companyListId ? ctx.settings.companyListId : null;
 
       if (checkpoint?.mode === 'full' || state.cursor === null || ctx.requested === 'full') {
@@ -137,7 +137,7 @@ export function crmObjectStream(options: CrmObjectStreamOptions): StreamDefiniti
         const missing = [...members].filter((id) => !ctx.store.hasRecord(objectType, id));
         for (let i = 0; i < missing.length; i += BATCH_READ_MAX) {
           const objects = await io.readByIds(missing.slice(i, i + BATCH_READ_MAX));
-          io.store(objects, null, () => {});
+          await io.store(objects, null, undefined);
         }
         const outside = [...ctx.store.liveIds(objectType)].filter((id) => !members.has(id));
         ctx.counter.add({ deleted: ctx.store.removeRecords(objectType, outside) });
@@ -155,7 +155,7 @@ export function crmObjectStream(options: CrmObjectStreamOptions): StreamDefiniti
 type Io = ReturnType<typeof createIo>;
 
 /** Reading pages with every property (chunks merged by id) and storing them with their checkpoint. */
-function createIo(ctx: StreamContext, gateway: HubSpotGateway, objectType: string, chunks: string[][]) {
+function createIo(ctx: StreamContext, gateway: HubSpotGateway, objectType: string, chunks: string[][], streamName: string) {
   const call = { signal: ctx.signal };
   const [first = [], ...rest] = chunks;
 
@@ -211,14 +211,16 @@ function createIo(ctx: StreamContext, gateway: HubSpotGateway, objectType: strin
       return [...byId.values()];
     },
 
-    /** Stores a page and its checkpoint in one transaction, and counts. */
-    store(objects: CrmObject[], seenRun: number | null, saveCheckpoint: () => void): void {
-      const now = ctx.clock.now();
-      const result = ctx.store.db.transaction(() => {
-        const counts = ctx.store.storeRecords(objectType, objects, { runId: ctx.runId, seenRun, now });
-        saveCheckpoint();
-        return counts;
-      })();
+    /** Stores a page and the stream's checkpoint after it in one transaction (off this thread), and counts. */
+    async store(objects: CrmObject[], seenRun: number | null, checkpoint: unknown): Promise<void> {
+      const result = await ctx.writer.write({
+        objectType,
+        objects,
+        runId: ctx.runId,
+        seenRun,
+        now: ctx.clock.now(),
+        ...(checkpoint === undefined ? {} : { checkpoint: { stream: streamName, value: checkpoint } }),
+      });
       ctx.counter.add({ fetched: objects.length, ...result });
     },
   };
@@ -235,7 +237,7 @@ async function fullViaPartitions(ctx: StreamContext, io: Io, cp: FullCheckpoint)
     if (cp.after !== undefined) return fullViaList(ctx, io, cp);
     const first = await io.listPage(undefined);
     const objects = await io.complete(first.results);
-    io.store(objects, cp.seenRun, () => ctx.checkpoint.save({ ...cp, after: first.after }));
+    await io.store(objects, cp.seenRun, { ...cp, after: first.after });
     cp.after = first.after;
     if (!first.after) return;
     const newest = await ctx.retry(() => io.highestId()).catch(() => null);
@@ -249,7 +251,6 @@ async function fullViaPartitions(ctx: StreamContext, io: Io, cp: FullCheckpoint)
   let fallback = false;
   // When one range fails the others stop at their next page: nothing may store after the stream ends.
   let failed = false;
-  const save = () => ctx.checkpoint.save({ ...cp, partitions });
   const runPartition = async (part: Partition) => {
     const lower = Number(part.after);
     let after: string | undefined = part.after;
@@ -268,11 +269,11 @@ async function fullViaPartitions(ctx: StreamContext, io: Io, cp: FullCheckpoint)
       const objects = await io.complete(inRange);
       throwIfCancelled(ctx.signal);
       if (failed) return;
-      io.store(objects, cp.seenRun, () => {
-        part.after = page.after ?? part.after;
-        part.done = reachedEnd;
-        save();
-      });
+      // The in-memory position moves now, so every later page's checkpoint includes it; a failed
+      // write refuses all later ones (record-writer.ts), so none can claim a page that wasn't stored.
+      part.after = page.after ?? part.after;
+      part.done = reachedEnd;
+      await io.store(objects, cp.seenRun, { ...cp, partitions: partitions.map((p) => ({ ...p })) });
       after = page.after;
     }
   };
@@ -307,13 +308,20 @@ async function fullViaList(ctx: StreamContext, io: Io, cp: FullCheckpoint): Prom
     pending = page.after ? fetchPage(page.after) : null;
     // A failure of the read-ahead surfaces when awaited; never as an unhandled rejection meanwhile.
     pending?.catch(() => {});
-    io.store(objects, cp.seenRun, () => ctx.checkpoint.save({ ...cp, after: page.after }));
+    await io.store(objects, cp.seenRun, { ...cp, after: page.after });
     cp.after = page.after;
   }
 }
 
 /** Searches [from, to] keyset-paged by id; `members` limits what is stored (list-scoped companies). */
-async function searchWindow(ctx: StreamContext, io: Io, cp: { from: number; to: number; lastId: string }, members: Set<string> | null, seenRun: number | null = null, save?: (lastId: string) => void): Promise<void> {
+async function searchWindow(
+  ctx: StreamContext,
+  io: Io,
+  cp: { from: number; to: number; lastId: string },
+  members: Set<string> | null,
+  seenRun: number | null = null,
+  save?: (lastId: string) => unknown,
+): Promise<void> {
   const lastModified = lastModifiedProperty(io.objectType);
   const fetchPage = async (lastId: string): Promise<{ page: SearchPage; objects: CrmObject[] }> => {
     const page = await io.search([
@@ -332,7 +340,7 @@ async function searchWindow(ctx: StreamContext, io: Io, cp: { from: number; to: 
     pending = last && page.after ? fetchPage(last) : null;
     pending?.catch(() => {});
     if (last) {
-      io.store(objects, seenRun, () => (save ? save(last) : ctx.checkpoint.save({ ...cp, lastId: last })));
+      await io.store(objects, seenRun, save ? save(last) : { ...cp, lastId: last });
       cp.lastId = last;
     }
   }
@@ -342,7 +350,7 @@ async function searchWindow(ctx: StreamContext, io: Io, cp: { from: number; to: 
 async function fullViaSearch(ctx: StreamContext, io: Io, cp: FullCheckpoint, startMs: number): Promise<void> {
   const window = cp.viaSearch ?? { from: startMs, lastId: '0' };
   const state = { from: window.from, to: cp.startedAt, lastId: window.lastId };
-  await searchWindow(ctx, io, state, null, cp.seenRun, (lastId) => ctx.checkpoint.save({ ...cp, viaSearch: { from: window.from, lastId } }));
+  await searchWindow(ctx, io, state, null, cp.seenRun, (lastId) => ({ ...cp, viaSearch: { from: window.from, lastId } }));
 }
 
 /** The company list's members, then those companies by id, 100 at a time. */
@@ -354,7 +362,7 @@ async function fullScoped(ctx: StreamContext, io: Io, cp: FullCheckpoint, listId
     for (let i = 0; i < page.recordIds.length; i += BATCH_READ_MAX) {
       const objects = await io.readByIds(page.recordIds.slice(i, i + BATCH_READ_MAX));
       const last = i + BATCH_READ_MAX >= page.recordIds.length;
-      io.store(objects, cp.seenRun, () => (last ? ctx.checkpoint.save({ ...cp, after: page.after }) : undefined));
+      await io.store(objects, cp.seenRun, last ? { ...cp, after: page.after } : undefined);
     }
     throwIfCancelled(ctx.signal);
     if (!page.after) return;

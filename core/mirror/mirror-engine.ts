@@ -6,6 +6,7 @@ import type { HubSpotGateway } from '../hubspot/hubspot-gateway.ts';
 import { type Clock, isoAt } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { MirrorStore } from './mirror-store.ts';
+import type { RecordWriter } from './record-writer.ts';
 import { withRetry } from './retry.ts';
 import type { RunLog } from './run-log.ts';
 import type { StreamContext, StreamCounter, StreamDefinition } from './stream.ts';
@@ -16,6 +17,7 @@ export interface RunOptions {
   trigger: RunTrigger;
   streams: readonly StreamDefinition[];
   store: MirrorStore;
+  writer: RecordWriter;
   runLog: RunLog;
   catalogue: Catalogue;
   clock: Clock;
@@ -98,6 +100,7 @@ export async function runStreams(options: RunOptions): Promise<MirrorRun> {
       runId,
       requested: options.mode,
       store,
+      writer: options.writer,
       catalogue: options.catalogue,
       settings: store.settings(),
       clock,

@@ -74,8 +74,20 @@ export function describeRecord(objectType: string, id: string, p: Record<string,
   return { label, subtitle, search: `${label} ${subtitle} ${extra} ${id}`.toLowerCase() };
 }
 
-/** Properties with sorted keys: the same values always give the same text, whatever chunk order read them. */
-function stableJson(properties: Record<string, string | null>): string {
+/**
+ * Properties with sorted keys and without empty values (HubSpot sends null for every requested
+ * property a record lacks: a third to a half of a wide record), so the same values always give
+ * the same text, whatever chunk order read them, and rows stay small.
+ */
+function stableJson(input: Record<string, string | null>): string {
+  let properties = input;
+  for (const key in input) {
+    if (input[key] === null) {
+      properties = {};
+      for (const k in input) if (input[k] !== null) properties[k] = input[k]!;
+      break;
+    }
+  }
   const keys = Object.keys(properties);
   // HubSpot (and the sandbox) usually send names sorted already: only sort when they aren't.
   let ordered = true;

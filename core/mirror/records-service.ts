@@ -93,7 +93,8 @@ export function createRecordsService(deps: { database(workspaceId: string): Db }
       const values = JSON.parse(record.properties) as Record<string, string | null>;
       const catalogue = new Map(readProperties(db, objectType).properties.map((p) => [p.name, p]));
       const names = owners(db);
-      const properties = Object.keys(values)
+      // Stored values hold only what is set; the catalogue lists the empty ones too.
+      const properties = [...new Set([...Object.keys(values), ...catalogue.keys()])]
         .map((name) => {
           const def = catalogue.get(name);
           const value = values[name] ?? null;

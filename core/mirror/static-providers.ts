@@ -16,7 +16,17 @@ export interface StaticProviderConfig {
 /** A budget that never waits and ignores HubSpot's headers: for a sandbox with its limits switched off. */
 export function unlimitedBudget(clock: Clock = systemClock): RequestBudget {
   const real = createRequestBudget({ limits: { windowMs: 10_000, maxPerWindow: Number.MAX_SAFE_INTEGER, dailyLimit: null, searchPerSecond: Number.MAX_SAFE_INTEGER }, clock });
-  return { ...real, acquire: async () => {}, observe: () => {}, throttle: () => {} };
+  let requests = 0;
+  return {
+    ...real,
+    // Counted (the benchmark reports calls made), never delayed.
+    acquire: async () => {
+      requests++;
+    },
+    observe: () => {},
+    throttle: () => {},
+    snapshot: () => ({ ...real.snapshot(), usedToday: requests, burstUsed: 0 }),
+  };
 }
 
 /**

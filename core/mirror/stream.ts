@@ -5,6 +5,7 @@ import type { HubSpotGateway } from '../hubspot/hubspot-gateway.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { MirrorStore } from './mirror-store.ts';
+import type { RecordWriter } from './record-writer.ts';
 import type { RecordError } from './run-log.ts';
 
 /** Counts of one stream in one run; `add` also reports progress. */
@@ -30,6 +31,8 @@ export interface StreamContext {
   /** What the operator asked for; a stream never synced (or mid-way through a full) runs full anyway. */
   requested: MirrorMode;
   store: MirrorStore;
+  /** Where pages of CRM records go (a worker thread for file databases). */
+  writer: RecordWriter;
   catalogue: Catalogue;
   settings: MirrorSettings;
   clock: Clock;
