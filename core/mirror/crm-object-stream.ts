@@ -106,7 +106,7 @@ export function crmObjectStream(options: CrmObjectStreamOptions): StreamDefiniti
         }
         await sweepArchived(ctx, io, cp, { insertUnknown: !scoped && startMs === null });
         // Only a complete listing may conclude that what it didn't see is gone (or out of scope).
-        const unseen = ctx.store.unseenLive(objectType, cp.seenRun);
+        const unseen = await ctx.store.unseenLive(objectType, cp.seenRun);
         const now = ctx.clock.now();
         ctx.store.db.transaction(() => {
           if (scoped) ctx.counter.add({ deleted: ctx.store.removeRecords(objectType, unseen) });

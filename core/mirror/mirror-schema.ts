@@ -177,11 +177,10 @@ export const mirrorMigrations = defineMigrations('mirror', [
   },
   {
     id: 2,
-    name: 'covering indexes for end-of-run passes',
+    name: 'covering index of live record ids',
     sql: `
-      -- Deletion detection, reconciliation and association passes read ids of live records by
-      -- type; without these they scan every (large) row. 200k contacts: ~1 s → a few ms.
-      create index mirror_records_seen on mirror_records(object_type, archived, seen_run, id);
+      -- Reconciliation, deletion detection and association passes walk the live ids of a type;
+      -- without this they read every (large) row.
       create index mirror_records_live on mirror_records(object_type, archived, id);
     `,
   },

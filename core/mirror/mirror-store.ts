@@ -1,6 +1,7 @@
 import type { MirrorSettings } from '../contract/mirror.ts';
 import type { AssociationTarget } from '../hubspot/crm-associations.ts';
 import type { CrmObject } from '../hubspot/crm-objects.ts';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database.ts';
 
 export const DEFAULT_SETTINGS: MirrorSettings = {
@@ -115,6 +116,7 @@ export function createMirrorStore(db: Db) {
   );
   const streamRow = db.prepare('select * from mirror_streams where name = ?');
   const upsertStream = db.prepare(`insert into mirror_streams (name, updated_at) values (?, ?) on conflict(name) do nothing`);
+  const selectRecordFull = db.prepare('select * from mirror_records where object_type = ? and id = ?');
   const metaGet = db.prepare('select value from mirror_meta where key = ?').pluck();
   const metaSet = db.prepare('insert into mirror_meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value');
   const deleteAssociations = db.prepare('delete from mirror_associations where from_type = ? and from_id = ? and to_type = ?');
@@ -125,13 +127,30 @@ export function createMirrorStore(db: Db) {
     return streamRow.get(name) as StreamStateRow;
   }
 
+  // Statements are prepared once per shape: a sync saves a checkpoint with every page, and a
+  // statement prepared per call holds native memory until the garbage collector gets to it.
+  const updateStatements = new Map<string, Statement>();
   function updateStream(name: string, patch: Partial<Omit<StreamStateRow, 'name'>>): void {
     stream(name);
-    const keys = Object.keys(patch) as Array<keyof typeof patch>;
+    const keys = (Object.keys(patch) as Array<keyof typeof patch>).sort();
     if (keys.length === 0) return;
-    const sets = keys.map((k) => `${k} = @${k}`).join(', ');
-    db.prepare(`update mirror_streams set ${sets}, updated_at = @updated_at where name = @name`).run({ ...patch, name, updated_at: new Date().toISOString() });
+    const shape = keys.join(',');
+    let statement = updateStatements.get(shape);
+    if (!statement) {
+      statement = db.prepare(`update mirror_streams set ${keys.map((k) => `${k} = @${k}`).join(', ')}, updated_at = @updated_at where name = @name`);
+      updateStatements.set(shape, statement);
+    }
+    statement.run({ ...patch, name, updated_at: new Date().toISOString() });
   }
+  const existingStatements = new Map<number, Statement>();
+  const existingStatement = (count: number): Statement => {
+    let statement = existingStatements.get(count);
+    if (!statement) {
+      statement = db.prepare(`select id, properties, modified_at, archived from mirror_records where object_type = ? and id in (${Array(count).fill('?').join(',')})`);
+      existingStatements.set(count, statement);
+    }
+    return statement;
+  };
 
   return {
     db,
@@ -148,9 +167,7 @@ export function createMirrorStore(db: Db) {
       const existingRows = new Map<string, { properties: string; modified_at: number | null; archived: number }>();
       for (let i = 0; i < objects.length; i += 500) {
         const ids = objects.slice(i, i + 500).map((o) => o.id);
-        const rows = db
-          .prepare(`select id, properties, modified_at, archived from mirror_records where object_type = ? and id in (${ids.map(() => '?').join(',')})`)
-          .all(objectType, ...ids) as Array<{ id: string; properties: string; modified_at: number | null; archived: number }>;
+        const rows = existingStatement(ids.length).all(objectType, ...ids) as Array<{ id: string; properties: string; modified_at: number | null; archived: number }>;
         for (const row of rows) existingRows.set(row.id, row);
       }
       for (const object of objects) {
@@ -204,7 +221,7 @@ export function createMirrorStore(db: Db) {
     },
 
     getRecord(objectType: string, id: string): StoredRecord | undefined {
-      return db.prepare('select * from mirror_records where object_type = ? and id = ?').get(objectType, id) as StoredRecord | undefined;
+      return selectRecordFull.get(objectType, id) as StoredRecord | undefined;
     },
 
     /** Live local ids of a type after `afterId` (keyset, text order), for association passes. */
@@ -218,9 +235,22 @@ export function createMirrorStore(db: Db) {
       return db.prepare('select id from mirror_records where object_type = ? and archived = 0 and id > ? order by id limit ?').pluck().all(objectType, afterId, limit) as string[];
     },
 
-    /** Live records a finished full listing did not see: gone from HubSpot (purged, GDPR-deleted) or out of scope. */
-    unseenLive(objectType: string, runId: number): string[] {
-      return db.prepare('select id from mirror_records where object_type = ? and archived = 0 and (seen_run is null or seen_run != ?)').pluck().all(objectType, runId) as string[];
+    /**
+     * Live records a finished full listing did not see: gone from HubSpot (purged, GDPR-deleted)
+     * or out of scope. Walks the ids in slices and yields between them, so a 200k-record table
+     * never holds the event loop for long.
+     */
+    async unseenLive(objectType: string, runId: number): Promise<string[]> {
+      const slice = db.prepare('select id, seen_run from mirror_records where object_type = ? and archived = 0 and id > ? order by id limit 5000');
+      const unseen: string[] = [];
+      let after = '';
+      for (;;) {
+        const rows = slice.all(objectType, after) as Array<{ id: string; seen_run: number | null }>;
+        for (const row of rows) if (row.seen_run !== runId) unseen.push(row.id);
+        if (rows.length < 5000) return unseen;
+        after = rows[rows.length - 1]!.id;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
 
     removeRecords(objectType: string, ids: readonly string[]): number {

@@ -55,7 +55,11 @@ export function createInlineWriter(store: MirrorStore): RecordWriter {
  * the HTTP of the next page. SQLite's WAL lets the host keep reading meanwhile.
  */
 export function createWorkerWriter(db: Db): RecordWriter {
-  const worker = new Worker(new URL('./record-writer-worker.ts', import.meta.url), { workerData: { file: db.name } });
+  const worker = new Worker(new URL('./record-writer-worker.ts', import.meta.url), {
+    workerData: { file: db.name },
+    // A page is ~100 records: a small heap keeps the writer's memory flat through a 200k-record sync.
+    resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
+  });
   worker.unref();
   let nextId = 1;
   let broken: Error | undefined;

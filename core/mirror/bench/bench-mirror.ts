@@ -62,9 +62,16 @@ const free = await startSandbox(path.join(temp.dir, 'sandbox-free'), contacts, f
 try {
   const { services, providers, workspaceId } = core(free.url, 'unlimited', path.join(temp.dir, 'app-free'));
   await services.mirror.runAndWait(workspaceId, { mode: 'full', streams: ['properties'], trigger: 'cli' });
+  const baseline = process.memoryUsage().rss;
+  console.log(`RSS before the run (services open, sandbox in its own process): ${fmt(baseline / 1048576)} MB`);
   const delay = monitorEventLoopDelay({ resolution: 10 });
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  let peakHeap = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 50);
   delay.enable();
   const full = await requestsDuring(providers, () => services.mirror.runAndWait(workspaceId, { mode: 'full', streams: ['contacts'], trigger: 'cli' }));
   delay.disable();
@@ -72,7 +79,7 @@ try {
   const stream = full.result.streams[0]!;
   console.log(
     `full mirror of contacts, limits off: ${fmt(stream.fetched)} records in ${full.seconds.toFixed(1)} s = ${fmt(stream.fetched / full.seconds)} records/s ` +
-      `(${fmt(full.requests)} requests); peak RSS ${fmt(peakRss / 1048576)} MB; event-loop delay p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, ` +
+      `(${fmt(full.requests)} requests); peak RSS ${fmt(peakRss / 1048576)} MB (main-thread JS heap ${fmt(peakHeap / 1048576)} MB); event-loop delay p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, ` +
       `p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
   );
 
