@@ -20,6 +20,9 @@ import { WorkspaceDatabases } from '../store/workspace-databases.ts';
 import { createLeadImportService } from '../leads/import/lead-import-service.ts';
 import { createLeadHandlers } from '../leads/lead-handlers.ts';
 import { createLeadService } from '../leads/lead-service.ts';
+import { createMappingHandlers } from '../mapping/mapping-handlers.ts';
+import { createMappingService } from '../mapping/mapping-service.ts';
+import type { HubSpotAccess } from '../mapping/property-catalogue.ts';
 import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
 import { createWorkspaceService } from '../workspaces/workspace-service.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -46,6 +49,8 @@ export interface HostPorts {
   mirrorRetryDelaysMs?: readonly number[];
   /** Run the mirror's schedule (incremental every N minutes, full nightly) while this host runs. */
   scheduleMirror?: boolean;
+  /** A workspace's HubSpot gateway (until the connections domain provides it; default: not connected). */
+  hubspot?: HubSpotAccess;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -76,7 +81,8 @@ export function createServices(ports: HostPorts) {
     logger: logger.child('workspaces'),
   });
 
-  const providers = ports.providers ?? unconnectedProviders;
+  // One way to HubSpot for every domain: the providers port, else the older `hubspot` port alone.
+  const providers: ProviderAccess = ports.providers ?? (ports.hubspot ? { hubspot: ports.hubspot, stripe: async () => null } : unconnectedProviders);
   const database = (workspaceId: string) => workspaces.database(workspaceId);
   const catalogue = createCatalogue({ database, providers, clock, logger: logger.child('catalogue') });
   // The service asks the scheduler for next run times; the scheduler drives the service.
@@ -106,6 +112,17 @@ export function createServices(ports: HostPorts) {
     stagingDir: path.join(paths.root, 'tmp', 'imports'),
   });
 
+  const hubspot = ports.hubspot ?? ((workspaceId: string) => providers.hubspot(workspaceId));
+  const mapping = createMappingService({
+    database: (id) => workspaces.database(id),
+    leads,
+    catalogue,
+    hubspot,
+    events,
+    clock,
+    logger: logger.child('mapping'),
+  });
+
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
   const info = (): AppInfo => ({
     name: APP_NAME,
@@ -129,6 +146,7 @@ export function createServices(ports: HostPorts) {
     ...createRecordHandlers(records),
     ...createBillingHandlers(billing),
     ...createLeadHandlers(leads, leadImports),
+    ...createMappingHandlers(mapping),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -149,6 +167,7 @@ export function createServices(ports: HostPorts) {
     scheduler,
     leads,
     leadImports,
+    mapping,
     info,
     /** Stops scheduled and running syncs (they keep their checkpoints), then closes. */
     async shutdown() {

@@ -1,4 +1,5 @@
 import { leadMigrations } from '../leads/lead-schema.ts';
+import { mappingMigrations } from '../mapping/mapping-schema.ts';
 import { catalogueMigrations } from '../catalogue/catalogue-schema.ts';
 import { mirrorMigrations } from '../mirror/mirror-schema.ts';
 import type { MigrationSet } from '../store/migrations.ts';
@@ -8,4 +9,4 @@ import { workspaceBaseMigrations } from '../workspaces/workspace-schema.ts';
  * Every workspace database's migrations, by domain, in the order they apply.
  * A feature that needs tables adds its set here (after the sets its tables reference).
  */
-export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations, catalogueMigrations, mirrorMigrations, leadMigrations];
+export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations, catalogueMigrations, mirrorMigrations, leadMigrations, mappingMigrations];

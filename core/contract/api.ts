@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appMethods } from './app.ts';
 import { leadMethods } from './leads.ts';
+import { mappingMethods } from './mapping.ts';
 import { catalogueMethods } from './catalogue.ts';
 import { billingMethods, mirrorMethods, recordMethods } from './mirror.ts';
 import { workspaceMethods } from './workspaces.ts';
@@ -17,6 +18,7 @@ export const api = {
   ...recordMethods,
   ...billingMethods,
   ...leadMethods,
+  ...mappingMethods,
 };
 
 export type Api = typeof api;

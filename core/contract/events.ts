@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appEvents } from './app.ts';
 import { leadEvents } from './leads.ts';
+import { mappingEvents } from './mapping.ts';
 import { mirrorEvents } from './mirror.ts';
 import { workspaceEvents } from './workspaces.ts';
 
@@ -10,6 +11,7 @@ export const events = {
   ...workspaceEvents,
   ...mirrorEvents,
   ...leadEvents,
+  ...mappingEvents,
 };
 
 export type Events = typeof events;

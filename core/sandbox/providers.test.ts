@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/harness/temp-dir.ts';
 import { defineMigrations } from '../store/migrations.ts';
 import type { HubSpotProvider } from './hubspot/hubspot-provider.ts';
-import { buildProviders, loadStripeModule, type StripeProviderLike } from './providers.ts';
+import { buildProviders, type StripeProviderLike } from './providers.ts';
+import { startSandbox } from './start-sandbox.ts';
 import { SandboxServer } from './sandbox-server.ts';
 
-/** A stand-in with the Stripe provider's interface (the real one lives on another branch until merged). */
+/** A stand-in with the Stripe provider's interface, to see exactly what the HubSpot seeder asks of it. */
 function fakeStripeModule() {
   const calls: Array<{ companies: number; random: number }> = [];
   const createStripeProvider = (): StripeProviderLike => ({
@@ -20,7 +21,7 @@ function fakeStripeModule() {
     },
     createKey: (permissions) => `rk_test_${(permissions ?? ['all']).join('_')}`,
   });
-  return { module: { createStripeProvider }, calls };
+  return { createStripeProvider, calls };
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -29,17 +30,23 @@ afterEach(async () => {
 });
 
 describe('sandbox providers', () => {
-  it('works without the Stripe provider in this build', async () => {
-    const stripe = await loadStripeModule();
-    // Either the other branch has landed (then it must export the factory) or the sandbox runs HubSpot alone.
-    if (stripe) expect(typeof stripe.createStripeProvider).toBe('function');
+  it('serves HubSpot and Stripe on one origin and mints Stripe keys', async () => {
+    const temp = makeTempDir();
+    cleanups.push(temp.cleanup);
+    const sandbox = await startSandbox({ dataDir: temp.dir, limits: false });
+    cleanups.push(() => sandbox.close());
+    const key = (await (await fetch(`${sandbox.url}/__sandbox/stripe/keys`, { method: 'POST', body: JSON.stringify({ permissions: ['rak_customer_read'] }) })).json()) as { key: string };
+    expect(key.key).toMatch(/^rk_test_/);
+    const customers = await fetch(`${sandbox.url}/v1/customers`, { headers: { Authorization: `Bearer ${key.key}` } });
+    expect(customers.status).toBe(200);
+    expect((await fetch(`${sandbox.url}/crm/v3/objects/contacts`)).status).toBe(401);
   });
 
   it('seeds Stripe customers for part of the companies and links them through stripe_customer_id', async () => {
     const temp = makeTempDir();
     cleanups.push(temp.cleanup);
     const fake = fakeStripeModule();
-    const server = new SandboxServer({ dataDir: temp.dir, providers: (ctx) => buildProviders(ctx, { hubspot: { limits: false }, stripe: fake.module }) });
+    const server = new SandboxServer({ dataDir: temp.dir, providers: (ctx) => buildProviders(ctx, { hubspot: { limits: false }, createStripe: fake.createStripeProvider }) });
     cleanups.push(() => server.close());
     const { url } = await server.listen();
     const report = server.provider<HubSpotProvider>('hubspot').seed({ contacts: 20 });
@@ -48,8 +55,6 @@ describe('sandbox providers', () => {
     expect(fake.calls[0]!.companies).toBe(5);
     const companies = ((await (await fetch(`${url}/__sandbox/state/companies`)).json()) as { results: Array<{ properties: Record<string, string | null> }> }).results;
     expect(companies.filter((c) => c.properties.stripe_customer_id).map((c) => c.properties.stripe_customer_id)).toEqual(['cus_fake0', 'cus_fake1', 'cus_fake2']);
-    const key = await fetch(`${url}/__sandbox/stripe/keys`, { method: 'POST', body: JSON.stringify({ permissions: ['customers_read'] }) });
-    expect(await key.json()).toEqual({ key: 'rk_test_customers_read' });
     // Both providers share the origin: Stripe's paths go to Stripe, HubSpot's to HubSpot.
     expect((await fetch(`${url}/v1/customers`)).status).toBe(200);
     expect((await fetch(`${url}/crm/v3/objects/contacts`)).status).toBe(401);

@@ -3,7 +3,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { HubSpotProvider } from './hubspot/hubspot-provider.ts';
 import type { Tier } from './hubspot/hubspot-portals.ts';
 import type { SeedReport } from './hubspot/hubspot-seed.ts';
-import { buildProviders, loadStripeModule, type StripeProviderLike } from './providers.ts';
+import { buildProviders, type StripeProviderLike } from './providers.ts';
 import { SandboxServer } from './sandbox-server.ts';
 
 export interface StartSandboxOptions {
@@ -29,8 +29,7 @@ export interface RunningSandbox {
   url: string;
   port: number;
   hubspot: HubSpotProvider;
-  /** Present once the Stripe provider is part of this build. */
-  stripe?: StripeProviderLike;
+  stripe: StripeProviderLike;
   portal: { portalId: number; domain: string; name: string };
   oauthApp: { clientId: string; clientSecret: string; redirectUris: string[] };
   token?: string;
@@ -48,7 +47,6 @@ export const sandboxDataDir = (appDataDir: string) => path.join(appDataDir, 'san
  * `syncdesk sandbox`, and the desktop app's "Try the sandbox" all use this.
  */
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
-  const stripeModule = await loadStripeModule();
   const server = new SandboxServer({
     dataDir: options.dataDir,
     port: options.port,
@@ -57,12 +55,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     providers: (ctx) =>
       buildProviders(ctx, {
         hubspot: { tier: options.tier, limits: options.limits, searchLagMs: options.searchLagMs, startupToken: options.token },
-        stripe: stripeModule,
       }),
   });
   try {
     const hubspot = server.provider<HubSpotProvider>('hubspot');
-    const stripe = server.providers.find((p) => p.name === 'stripe') as StripeProviderLike | undefined;
+    const stripe = server.provider<StripeProviderLike>('stripe');
     const portal = hubspot.defaultPortal();
     if (options.tier) for (const p of hubspot.portals()) hubspot.setTier(p.portalId, options.tier);
     let seeded: SeedReport | undefined;

@@ -26,6 +26,10 @@ const paths = {
   flag: 'M5 21V4m0 0h11l-2 4 2 4H5',
   arrowUp: 'M12 19V5m0 0-5 5m5-5 5 5',
   arrowDown: 'M12 5v14m0 0-5-5m5 5 5-5',
+  arrowRight: 'M5 12h14m0 0-5-5m5 5-5 5',
+  mapping: 'M4 6h6m-6 6h6m-6 6h6m4-12 6 6-6 6m0-12v12',
+  send: 'M4 12 20 4l-6 16-3-7-7-1Zm7 1 9-9',
+  refresh: 'M20 11a8 8 0 0 0-14.9-3.5M4 4v4h4m-4 5a8 8 0 0 0 14.9 3.5M20 20v-4h-4',
   fields: 'M4 6h10m4 0h2M4 12h4m4 0h8M4 18h12m4 0h0M16 4v4M10 10v4M18 16v4',
 } as const;
 

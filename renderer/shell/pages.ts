@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { Workspace } from '../../core/contract/workspaces.ts';
 import type { IconName } from '../components/icons.tsx';
 import { LeadsPage } from '../features/leads/leads-page.tsx';
+import { MappingPage } from '../features/mapping/mapping-page.tsx';
 import { BillingPage } from '../features/billing/billing-page.tsx';
 import { OverviewPage } from '../features/overview/overview-page.tsx';
 import { RecordsPage } from '../features/records/records-page.tsx';
@@ -27,6 +28,7 @@ export const workspacePages: WorkspacePage[] = [
   { id: 'billing', label: 'Billing', icon: 'card', component: BillingPage },
   { id: 'sync', label: 'Sync', icon: 'sync', component: SyncPage },
   { id: 'leads', label: 'Leads', icon: 'leads', component: LeadsPage },
+  { id: 'mapping', label: 'Mapping', icon: 'mapping', component: MappingPage },
 ];
 
 /** Banners shown above every page of a workspace (connection state, paused jobs…). */

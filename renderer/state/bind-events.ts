@@ -1,5 +1,6 @@
 import type { ApiClient } from '../api/client.ts';
 import { bindLeadsEvents } from '../features/leads/leads-events.ts';
+import { bindMappingEvents } from '../features/mapping/mapping-events.ts';
 import type { AppStore } from './store.ts';
 import { parseHash } from './route.ts';
 
@@ -19,6 +20,7 @@ export function bindEvents(api: ApiClient, store: AppStore): () => void {
       if (wasClosed && transportStatus === 'open') void loadInitialData(store);
     }),
     bindLeadsEvents(api, store),
+    bindMappingEvents(api, store),
   ];
   return () => disposers.forEach((dispose) => dispose());
 }

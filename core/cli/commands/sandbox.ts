@@ -46,6 +46,13 @@ export const sandboxCommand: Command = {
     }
     if (sandbox.seeded) ctx.progress(`seeded ${sandbox.seeded.contacts} contacts, ${sandbox.seeded.companies} companies, ${sandbox.seeded.deals} deals in ${sandbox.seeded.ms} ms`);
     if (sandbox.seedSkipped) ctx.progress(`note: ${sandbox.seedSkipped}`);
+    // A restricted key with every permission, so the sandbox's Stripe account can be connected right away.
+    const stripeKey = sandbox.stripe.createKey();
+    if (!ctx.json) {
+      ctx.progress(`HubSpot portal ${sandbox.portal.portalId} (${sandbox.portal.domain})${sandbox.token ? `, private-app token ${sandbox.token}` : ''}`);
+      ctx.progress(`OAuth app: client id ${sandbox.oauthApp.clientId}, client secret ${sandbox.oauthApp.clientSecret}`);
+      ctx.progress(`Stripe restricted key: ${stripeKey}`);
+    }
     ctx.print(`sandbox listening on ${sandbox.url}`, {
       url: sandbox.url,
       port: sandbox.port,
@@ -54,6 +61,7 @@ export const sandboxCommand: Command = {
       portalDomain: sandbox.portal.domain,
       oauth: sandbox.oauthApp,
       token: sandbox.token ?? null,
+      stripeKey,
       providers: sandbox.server.providers.map((p) => p.name),
       seeded: sandbox.seeded ?? null,
     });

@@ -2,6 +2,7 @@ import type { Workspace } from '../../../core/contract/workspaces.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { formatDateTime } from '../../components/time.ts';
 import { useAppStore } from '../../state/store.ts';
+import { LastTestCard } from '../mapping/last-test-card.tsx';
 
 /** The workspace's home: identity now; connection, freshness and budget as their features land. */
 export function OverviewPage({ workspace }: { workspace: Workspace }) {
@@ -34,6 +35,7 @@ export function OverviewPage({ workspace }: { workspace: Workspace }) {
           <dd>{formatDateTime(workspace.updatedAt)}</dd>
         </dl>
       </section>
+      <LastTestCard workspaceId={workspace.id} />
     </div>
   );
 }

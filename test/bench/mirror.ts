@@ -8,17 +8,17 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { makeTempDir } from '../../../test/harness/temp-dir.ts';
-import { createServices } from '../../app/create-services.ts';
-import { createManualClock } from '../../ports/clock.ts';
-import { nullLogger } from '../../ports/logger.ts';
-import { createMemoryPreferences } from '../../ports/preferences.ts';
-import { createMemorySecretStore } from '../../secrets/memory-secret-store.ts';
-import { createStaticProviders } from '../static-providers.ts';
+import { makeTempDir } from '../harness/temp-dir.ts';
+import { createServices } from '../../core/app/create-services.ts';
+import { createManualClock } from '../../core/ports/clock.ts';
+import { nullLogger } from '../../core/ports/logger.ts';
+import { createMemoryPreferences } from '../../core/ports/preferences.ts';
+import { createMemorySecretStore } from '../../core/secrets/memory-secret-store.ts';
+import { createStaticProviders } from '../../core/mirror/static-providers.ts';
 
 const { values } = parseArgs({ options: { contacts: { type: 'string', default: '200000' }, 'pro-contacts': { type: 'string', default: '60000' } } });
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const cli = path.resolve(import.meta.dirname, '..', '..', 'cli', 'syncdesk.ts');
+const cli = path.resolve(import.meta.dirname, '..', '..', 'core', 'cli', 'syncdesk.ts');
 const token = 'pat-na1-0b0e0c0d-0000-4000-8000-00000000be4c';
 
 async function startSandbox(dir: string, contacts: number, limits: boolean): Promise<{ url: string; child: ChildProcess }> {

@@ -5,7 +5,7 @@ import { Client } from '@hubspot/api-client';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeTempDir } from '../../../test/harness/temp-dir.ts';
+import { makeTempDir } from '../harness/temp-dir.ts';
 
 const { values } = parseArgs({
   options: { contacts: { type: 'string', default: '200000' }, pages: { type: 'string', default: '1000' }, batches: { type: 'string', default: '200' } },
@@ -14,7 +14,7 @@ const contacts = Number(values.contacts);
 const temp = makeTempDir('syncdesk-bench-');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const token = 'pat-na1-0b0e0c0d-0000-4000-8000-00000000be9c';
-const cli = path.resolve(import.meta.dirname, '..', '..', 'cli', 'syncdesk.ts');
+const cli = path.resolve(import.meta.dirname, '..', '..', 'core', 'cli', 'syncdesk.ts');
 
 const started = performance.now();
 const child = spawn(process.execPath, [cli, 'sandbox', '--data', temp.dir, '--seed', String(contacts), '--token', token, '--no-limits', '--json', '--exit-on-stdin-close'], {

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { expect, test } from '../fixtures.ts';
+
+const PLANS_CSV = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'csv', 'plans.csv');
+
+test('edits, reorders and saves the mapping, guards unsaved changes, and names a refused rule', async ({ page, shell }) => {
+  await shell.createWorkspace('Mapping test');
+  await shell.navigate('Mapping');
+  const mapping = page.getByTestId('mapping-page');
+  await expect(mapping).toBeVisible();
+  const rows = page.getByTestId('contact-rows').getByTestId('mapping-row');
+  await expect(rows).toHaveCount(8);
+  await expect(rows.first().getByRole('button', { name: 'Property of row 1' })).toContainText('email');
+  // Never connected: the properties can't be checked yet, and refreshing says why.
+  await expect(page.getByTestId('tab-problem').first()).toContainText("contact properties haven't been read yet");
+  await expect(page.getByTestId('properties-age')).toHaveText('Properties never read');
+  await page.getByRole('button', { name: 'Refresh properties' }).first().click();
+  await expect(page.getByRole('status').or(page.locator('.toast')).filter({ hasText: "isn't connected" }).first()).toBeVisible();
+
+  // Edit: an update rule, then move row 2 down with the keyboard.
+  await page.getByLabel('Update rule of row 2').selectOption('fillIfEmpty');
+  await expect(page.getByTestId('save-bar')).toContainText('unsaved changes');
+  await page.getByRole('button', { name: /^Move row 2 / }).focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(2).getByRole('button', { name: 'Property of row 3' })).toContainText('firstname');
+
+  // Leaving asks first; Stay keeps the edits.
+  await shell.navigate('Leads');
+  const guard = page.getByTestId('unsaved-dialog');
+  await expect(guard).toBeVisible();
+  await guard.getByRole('button', { name: 'Stay' }).click();
+  await expect(mapping).toBeVisible();
+
+  await page.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(page.getByTestId('save-bar')).toBeHidden();
+  await page.reload();
+  await shell.waitReady();
+  await expect(rows.nth(2).getByRole('button', { name: 'Property of row 3' })).toContainText('firstname');
+  await expect(page.getByLabel('Update rule of row 3')).toHaveValue('fillIfEmpty');
+
+  // A filter rule without a value is refused, and the message names the rule.
+  await page.getByRole('tab', { name: 'Advanced' }).click();
+  await page.getByTestId('inclusion-filter').getByText('Only push leads that match').click();
+  await page.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(page.getByTestId('save-bar')).toContainText('Inclusion filter, rule 1, value: give a value to compare with');
+  await page.getByLabel('Value of rule 1').fill('webinar');
+  await page.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(page.getByTestId('save-bar')).toBeHidden();
+});
+
+test('imports leads, maps a dropdown with a value map, and sends a test lead', async ({ page, shell }) => {
+  // Waiting for connections: this needs a workspace connected to a sandbox portal, which only the
+  // connections branch provides (Try the sandbox / a private-app token). Until it lands on main the
+  // flow below is written against the Mapping page as it is and run by hand through
+  // `node test/e2e/preview-mapping.ts`.
+  test.fixme(true, 'waiting for connections: needs a workspace connected to a sandbox portal');
+  await shell.createWorkspace('Test lead');
+  // (connect the workspace to the sandbox portal here)
+  await shell.navigate('Leads');
+  await page.getByTestId('leads-empty').getByRole('button', { name: 'Import CSV' }).click();
+  const wizard = page.getByTestId('import-wizard');
+  await wizard.getByTestId('import-file').setInputFiles(PLANS_CSV);
+  await wizard.getByRole('button', { name: 'Next: assign columns' }).click();
+  await wizard.getByTestId('import-start').click();
+  await wizard.getByRole('button', { name: /Done|Close/ }).click();
+
+  await shell.navigate('Mapping');
+  await page.getByRole('button', { name: 'Refresh properties' }).first().click();
+  await expect(page.getByTestId('properties-age')).toContainText('Properties read');
+  await page.getByRole('button', { name: 'Add mapping' }).first().click();
+  const row = page.getByTestId('contact-rows').getByTestId('mapping-row').last();
+  await row.getByLabel('Lead field of row 9').selectOption({ label: 'Plan' });
+  await row.getByRole('button', { name: 'Property of row 9' }).click();
+  await page.getByRole('searchbox', { name: 'Search properties' }).fill('Plan interest');
+  await page.keyboard.press('Enter');
+  // The leads' values aren't options of the dropdown: shown before any push, fixed with a value map.
+  await expect(row.getByTestId('row-problem')).toContainText("aren't options of Plan interest");
+  await row.getByRole('button', { name: 'Map these values' }).click();
+  const transforms = page.getByTestId('transforms-dialog');
+  await transforms.getByLabel('Option for Professional').selectOption('professional');
+  await transforms.getByLabel('Option for Platinum').selectOption('enterprise');
+  await transforms.getByLabel('Option for Starter').selectOption('starter');
+  await transforms.getByRole('button', { name: 'Apply' }).click();
+  await expect(row.getByTestId('row-problem')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Save mapping' }).click();
+
+  await page.getByRole('button', { name: 'Send test lead' }).click();
+  const dialog = page.getByTestId('test-lead-dialog');
+  await dialog.getByLabel('One of your leads').check();
+  await dialog.getByTestId('send-test-lead').click();
+  await expect(dialog.getByTestId('test-result')).toHaveAttribute('data-result', 'passed');
+  await expect(dialog.locator('[data-property="plan_interest"]')).toHaveAttribute('data-status', 'ok');
+  await dialog.getByTestId('delete-test-contact').click();
+  await expect(dialog.getByTestId('test-contact-id')).toContainText('Deleted');
+});
