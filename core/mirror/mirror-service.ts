@@ -22,7 +22,7 @@ export interface StripeMirrorPart {
   streams: StreamDefinition[];
   resync(input: { workspaceId: string; store: MirrorStore; objectType: string; id: string; now: number }): Promise<ResyncResult>;
   /** Recomputes derived data (MRR, links) after a run that touched Stripe or companies. */
-  afterRun?(store: MirrorStore): void;
+  afterRun?(store: MirrorStore, now: number): void;
 }
 
 export interface MirrorServiceDeps {
@@ -145,7 +145,7 @@ export function createMirrorService(deps: MirrorServiceDeps) {
         });
         await writer.close();
         try {
-          deps.stripe?.afterRun?.(store);
+          deps.stripe?.afterRun?.(store, clock.now());
         } catch (error) {
           logger.error('mirror post-run step failed', { workspaceId, error });
         }
@@ -244,7 +244,10 @@ export function createMirrorService(deps: MirrorServiceDeps) {
 
     setSettings(workspaceId: string, patch: Partial<MirrorSettings>): MirrorSettings {
       if (patch.startDate && Number.isNaN(Date.parse(patch.startDate))) throw new AppError('validation', `"${patch.startDate}" is not a date. Use an ISO date such as 2025-01-31.`);
-      const next = open(workspaceId).store.setSettings(patch);
+      const { store } = open(workspaceId);
+      const next = store.setSettings(patch);
+      // Links and MRR depend on these two: recompute from what is mirrored, no network.
+      if (patch.stripeLinkProperty !== undefined || patch.includeLimitedCoupons !== undefined) deps.stripe?.afterRun?.(store, clock.now());
       deps.events.emit('mirror.onDidChange', { workspaceId });
       return next;
     },
@@ -286,7 +289,7 @@ export function createMirrorService(deps: MirrorServiceDeps) {
           streams: [{ stream, provider: input.provider, mode: 'resync', status: 'succeeded', ...counts, durationMs: clock.now() - started, cursor: null }],
           message: `Resync of ${input.objectType} ${input.id}: ${result.outcome}.`,
         });
-        deps.stripe?.afterRun?.(store);
+        deps.stripe?.afterRun?.(store, clock.now());
         deps.events.emit('mirror.onDidChange', { workspaceId, runId, status: 'succeeded' });
         return result;
       } catch (raw) {

@@ -2,6 +2,7 @@ import { AppError } from '../errors.ts';
 import type { StripeMirrorPart } from '../mirror/mirror-service.ts';
 import type { ProviderAccess } from '../mirror/provider-access.ts';
 import { recomputeLinks } from './stripe-links.ts';
+import { recomputeMrr } from './stripe-mrr-store.ts';
 import { resyncStripeObject, stripeStreams } from './stripe-mirror.ts';
 
 /** The Stripe side of the mirror: its streams, resync, and what follows a run (links; MRR). */
@@ -13,8 +14,10 @@ export function createStripeMirrorPart(providers: ProviderAccess): StripeMirrorP
       if (!stripe) throw new AppError('not_connected', 'No Stripe account is connected to this workspace.', { retryable: false });
       return resyncStripeObject(stripe, store, objectType, id, now);
     },
-    afterRun(store) {
-      recomputeLinks(store.db, store.settings().stripeLinkProperty);
+    afterRun(store, now) {
+      const settings = store.settings();
+      recomputeLinks(store.db, settings.stripeLinkProperty);
+      recomputeMrr(store.db, { includeLimitedCoupons: settings.includeLimitedCoupons, asOfSeconds: Math.floor(now / 1000) });
     },
   };
 }

@@ -13,7 +13,7 @@ export const EVENT_RETENTION_SECONDS = 30 * 86_400;
 const RETENTION_MARGIN_SECONDS = 3_600;
 
 type StripeObject = { id: string; object: string; deleted?: boolean; created?: number; [key: string]: unknown };
-type ListParams = { limit: number; starting_after?: string; expand?: string[]; status?: string };
+type ListParams = { limit: number; starting_after?: string; expand?: string[]; status?: string; active?: boolean };
 interface ListResult {
   data: StripeObject[];
   has_more: boolean;
@@ -25,6 +25,8 @@ export interface StripeObjectKind {
   label: string;
   list(stripe: Stripe, params: ListParams): Promise<ListResult>;
   retrieve(stripe: Stripe, id: string): Promise<StripeObject>;
+  /** Lists that together hold every object (prices: active ones, then archived ones still billed). */
+  variants?: Array<Partial<ListParams>>;
 }
 
 const asList = (p: Promise<unknown>) => p as Promise<ListResult>;
@@ -40,6 +42,8 @@ export const STRIPE_KINDS: StripeObjectKind[] = [
     label: 'Stripe prices',
     list: (s, p) => asList(s.prices.list({ ...p, expand: ['data.tiers'] })),
     retrieve: (s, id) => asObject(s.prices.retrieve(id, { expand: ['tiers'] })),
+    // The price list shows active prices unless asked: archived prices can still bill subscriptions.
+    variants: [{ active: true }, { active: false }],
   },
   { type: 'coupon', stream: 'stripe_coupons', label: 'Stripe coupons', list: (s, p) => asList(s.coupons.list(p)), retrieve: (s, id) => asObject(s.coupons.retrieve(id)) },
   {
@@ -47,8 +51,8 @@ export const STRIPE_KINDS: StripeObjectKind[] = [
     stream: 'stripe_subscriptions',
     label: 'Stripe subscriptions',
     // `status: all`: the default list leaves canceled subscriptions out.
-    list: (s, p) => asList(s.subscriptions.list({ ...p, status: 'all', expand: ['data.discounts'] })),
-    retrieve: (s, id) => asObject(s.subscriptions.retrieve(id, { expand: ['discounts'] })),
+    list: (s, p) => asList(s.subscriptions.list({ ...p, status: 'all', expand: ['data.discounts', 'data.items.data.discounts'] })),
+    retrieve: (s, id) => asObject(s.subscriptions.retrieve(id, { expand: ['discounts', 'items.data.discounts'] })),
   },
   { type: 'invoice', stream: 'stripe_invoices', label: 'Stripe invoices', list: (s, p) => asList(s.invoices.list(p)), retrieve: (s, id) => asObject(s.invoices.retrieve(id)) },
 ];
@@ -118,6 +122,8 @@ export function storeStripeObjects(store: MirrorStore, type: string, objects: re
 interface FullCheckpoint {
   mode: 'full';
   startingAfter?: string;
+  /** Which of the kind's list variants is being paged. */
+  variant?: number;
   eventsCursor: number;
 }
 
@@ -188,18 +194,24 @@ export function stripeStream(kind: StripeObjectKind, siblings: () => StripeObjec
         const resumed = checkpoint?.mode === 'full';
         const cp: FullCheckpoint = resumed ? checkpoint : { mode: 'full', eventsCursor: await newestEventTime(ctx, stripe) };
         const seen = new Set<string>();
-        for (;;) {
-          const page = await ctx.retry(() => stripeCall(() => kind.list(stripe, { limit: 100, ...(cp.startingAfter ? { starting_after: cp.startingAfter } : {}) })));
-          throwIfCancelled(ctx.signal);
-          const last = page.data[page.data.length - 1]?.id;
-          ctx.store.db.transaction(() => {
-            const counts = storeStripeObjects(ctx.store, kind.type, page.data, ctx.clock.now());
-            ctx.counter.add({ fetched: page.data.length, ...counts });
-            if (last) ctx.checkpoint.save({ ...cp, startingAfter: last });
-          })();
-          for (const o of page.data) seen.add(o.id);
-          if (!page.has_more || !last) break;
-          cp.startingAfter = last;
+        const variants = kind.variants ?? [{}];
+        for (let variant = cp.variant ?? 0; variant < variants.length; variant++) {
+          for (;;) {
+            const params = { limit: 100, ...variants[variant], ...(cp.startingAfter ? { starting_after: cp.startingAfter } : {}) };
+            const page = await ctx.retry(() => stripeCall(() => kind.list(stripe, params)));
+            throwIfCancelled(ctx.signal);
+            const last = page.data[page.data.length - 1]?.id;
+            ctx.store.db.transaction(() => {
+              const counts = storeStripeObjects(ctx.store, kind.type, page.data, ctx.clock.now());
+              ctx.counter.add({ fetched: page.data.length, ...counts });
+              if (last) ctx.checkpoint.save({ ...cp, variant, startingAfter: last });
+            })();
+            for (const o of page.data) seen.add(o.id);
+            if (!page.has_more || !last) break;
+            cp.startingAfter = last;
+          }
+          cp.startingAfter = undefined;
+          ctx.checkpoint.save({ ...cp, variant: variant + 1, startingAfter: undefined });
         }
         if (!resumed) {
           // Objects Stripe no longer lists (deleted customers, products, coupons…) are deleted here too.
