@@ -23,12 +23,12 @@ export async function startSandboxProcess(options: { seed?: number } = {}): Prom
     [path.join(root, 'core/cli/syncdesk.ts'), 'sandbox', '--data', dir, '--seed', String(options.seed ?? 200), '--token', token, '--no-limits', '--json', '--exit-on-stdin-close'],
     { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
   );
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, stripeKey } = await new Promise<{ url: string; stripeKey: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`syncdesk sandbox exited with ${code}`)));
-    readline.createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
+    readline.createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as { url: string; stripeKey: string }));
   });
   const providersFile = path.join(dir, 'providers.json');
-  fs.writeFileSync(providersFile, JSON.stringify({ hubspot: { baseUrl: url, token, tier: 'unlimited' } }));
+  fs.writeFileSync(providersFile, JSON.stringify({ hubspot: { baseUrl: url, token, tier: 'unlimited' }, stripe: { baseUrl: url, key: stripeKey } }));
   return {
     url,
     token,

@@ -41,6 +41,15 @@ test('runs a sync against the sandbox, browses the mirror offline and opens a re
     await expect(page.getByText(/Resynced from HubSpot/)).toBeVisible();
     await company.click();
     await expect(page.getByTestId('record-billing')).toBeVisible();
+
+    await shell.navigate('Billing');
+    await expect(page.getByTestId('mrr-totals')).toContainText(/[$€£¥]/);
+    const linked = page.getByRole('table', { name: 'Customers' }).getByRole('button').first();
+    const companyName = (await linked.textContent())!.trim();
+    await page.screenshot({ path: testInfo.outputPath('billing.png'), fullPage: true });
+    await linked.click();
+    await expect(page.getByTestId('record-page').getByRole('heading', { name: companyName })).toBeVisible();
+    await expect(page.getByTestId('record-billing')).toContainText('MRR');
   } finally {
     await host.stop();
     await sandbox.stop();
