@@ -5,8 +5,8 @@ import type { MirrorService } from './mirror-service.ts';
 import type { ProviderAccess } from './provider-access.ts';
 
 const TICK_MS = 60_000;
-/** A nightly full sync never runs twice within this (a late night run and the next evening's). */
-const FULL_MIN_GAP_MS = 20 * 3_600_000;
+/** A full sync shortly before the nightly hour (a manual one, say) makes that night's unnecessary. */
+const FULL_MIN_GAP_MS = 6 * 3_600_000;
 
 /** The last time the local clock showed `hour`:00 at or before `now`. */
 function lastOccurrenceOfHour(now: number, hour: number): number {

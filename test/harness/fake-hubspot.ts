@@ -117,6 +117,9 @@ export async function startFakeHubSpot(options: { now?: () => number } = {}): Pr
       }
     }
     m = /^\/crm\/v3\/properties\/(\w+)$/.exec(path);
+    if (m && fake.deniedTypes.has(m[1]!)) {
+      return error(403, "This app hasn't been granted all required scopes to make this call.", 'MISSING_SCOPES', { errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [`crm.schemas.${m[1]}.read`] } }] });
+    }
     if (m && method === 'GET') {
       const names = fake.properties[m[1]!] ?? [];
       return { status: 200, body: { results: names.map((name, i) => ({ name, label: name.replace(/_/g, ' '), type: 'string', fieldType: 'text', groupName: 'info', description: '', options: [], displayOrder: i, hubspotDefined: !name.startsWith('custom'), modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: name === 'hs_object_id' } })) } };
