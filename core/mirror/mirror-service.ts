@@ -9,7 +9,7 @@ import type { Db } from '../store/database.ts';
 import { MIRRORED_OBJECT_TYPES, hubspotStreams } from './hubspot-streams.ts';
 import { runStreams } from './mirror-engine.ts';
 import { createMirrorStore, type MirrorStore } from './mirror-store.ts';
-import { createInlineWriter, createWorkerWriter } from './record-writer.ts';
+import { createInlineWriter, createWorkerWriter, workerWriterAvailable } from './record-writer.ts';
 import type { ProviderAccess } from './provider-access.ts';
 import { readDrift } from './reconcile.ts';
 import { resyncHubSpotRecord } from './resync.ts';
@@ -119,7 +119,7 @@ export function createMirrorService(deps: MirrorServiceDeps) {
         const streams = selectStreams(workspaceId, input.streams, stripe !== null);
         if (streams.some((s) => s.provider === 'hubspot')) await rememberPortal(workspaceId, store, controller.signal);
         // Record pages are written off this thread when the database is a file (see record-writer.ts).
-        const writer = store.db.memory ? createInlineWriter(store) : createWorkerWriter(store.db);
+        const writer = store.db.memory || !workerWriterAvailable() ? createInlineWriter(store) : createWorkerWriter(store.db);
         const run = await runStreams({
           writer,
           workspaceId,

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CrmObject } from '../hubspot/crm-objects.ts';
 import type { Db } from '../store/database.ts';
@@ -32,6 +34,15 @@ export function writePage(store: MirrorStore, page: WritePage): { created: numbe
   })();
 }
 
+const WORKER_URL = new URL('./record-writer-worker.ts', import.meta.url);
+
+/**
+ * Whether the worker's entry file is there: it is when core runs from source (CLI, `syncdesk serve`,
+ * tests); a bundle that doesn't ship it (the Electron main bundle, until it emits the worker as its
+ * own entry) writes inline instead.
+ */
+export const workerWriterAvailable = (): boolean => WORKER_URL.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_URL));
+
 /** On this thread (tests, in-memory databases). */
 export function createInlineWriter(store: MirrorStore): RecordWriter {
   let broken: unknown;
@@ -55,7 +66,7 @@ export function createInlineWriter(store: MirrorStore): RecordWriter {
  * the HTTP of the next page. SQLite's WAL lets the host keep reading meanwhile.
  */
 export function createWorkerWriter(db: Db): RecordWriter {
-  const worker = new Worker(new URL('./record-writer-worker.ts', import.meta.url), {
+  const worker = new Worker(WORKER_URL, {
     workerData: { file: db.name },
     // A page is ~100 records: a small heap keeps the writer's memory flat through a 200k-record sync.
     resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
