@@ -117,7 +117,8 @@ export function createMirrorService(deps: MirrorServiceDeps) {
         runLog.prune(clock.now());
         const stripe = await deps.providers.stripe(workspaceId).catch(() => null);
         const streams = selectStreams(workspaceId, input.streams, stripe !== null);
-        if (streams.some((s) => s.provider === 'hubspot')) await rememberPortal(workspaceId, store, controller.signal);
+        // The portal's time zone (for staleness) is read alongside; the run doesn't wait for it.
+        if (streams.some((s) => s.provider === 'hubspot')) void rememberPortal(workspaceId, store, controller.signal);
         // Record pages are written off this thread when the database is a file (see record-writer.ts).
         const writer = store.db.memory || !workerWriterAvailable() ? createInlineWriter(store) : createWorkerWriter(store.db);
         const run = await runStreams({

@@ -6,6 +6,7 @@ import { errorMessage } from '../../api/client.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { formatDateTime, formatRelative } from '../../components/time.ts';
 import { useAppStore } from '../../state/store.ts';
+import { SyncSettings } from './sync-settings.tsx';
 
 const n = (v: number) => v.toLocaleString();
 
@@ -170,6 +171,7 @@ export function SyncPage({ workspace }: { workspace: Workspace }) {
           </table>
         </>
       ) : null}
+      <SyncSettings workspace={workspace} />
       <div className="section-head">
         <h2 className="section-title">Run log</h2>
         <label className="checkbox">

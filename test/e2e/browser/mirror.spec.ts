@@ -18,6 +18,11 @@ test('runs a sync against the sandbox, browses the mirror offline and opens a re
     await expect(page.getByTestId('last-full')).not.toHaveText('never');
     await expect(page.getByRole('table', { name: 'Streams' })).toContainText('Contacts');
     await page.screenshot({ path: testInfo.outputPath('sync.png'), fullPage: true });
+    const settings = page.getByTestId('sync-settings');
+    await settings.getByLabel('Lookback window (minutes)').fill('20');
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByText('Sync settings saved.')).toBeVisible();
+    await settings.screenshot({ path: testInfo.outputPath('sync-settings.png') });
 
     await shell.navigate('Records');
     await expect(page.getByTestId('records-total')).toHaveText('300 contacts');
