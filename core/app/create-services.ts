@@ -6,10 +6,15 @@ import { createCatalogueHandlers } from '../catalogue/catalogue-handlers.ts';
 import { createBillingHandlers, createMirrorHandlers, createRecordHandlers } from '../mirror/mirror-handlers.ts';
 import { createMirrorScheduler } from '../mirror/mirror-scheduler.ts';
 import { createMirrorService } from '../mirror/mirror-service.ts';
-import { type ProviderAccess, unconnectedProviders } from '../mirror/provider-access.ts';
+import type { ProviderAccess } from '../mirror/provider-access.ts';
 import { createRecordsService } from '../mirror/records-service.ts';
 import { createBillingService } from '../stripe/billing-service.ts';
 import { createStripeMirrorPart } from '../stripe/stripe-mirror-part.ts';
+import { createConnectionHandlers } from '../connections/connection-handlers.ts';
+import { type ConnectionServiceDeps, createConnectionService } from '../connections/connection-service.ts';
+import { createEmbeddedSandbox } from '../connections/embedded-sandbox.ts';
+import type { SandboxHost } from '../connections/sandbox-host.ts';
+import { createSandboxWorkspaces } from '../connections/sandbox-workspaces.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { createFileLogger, type Logger } from '../ports/logger.ts';
 import type { OpenExternal } from '../ports/open-external.ts';
@@ -49,7 +54,11 @@ export interface HostPorts {
   mirrorRetryDelaysMs?: readonly number[];
   /** Run the mirror's schedule (incremental every N minutes, full nightly) while this host runs. */
   scheduleMirror?: boolean;
-  /** A workspace's HubSpot gateway (until the connections domain provides it; default: not connected). */
+  /** The embedded sandbox portal behind "Try the sandbox". */
+  sandbox?: SandboxHost;
+  /** OAuth ports and window, token refresh timing, provider timeouts (tests). */
+  connections?: Pick<ConnectionServiceDeps, 'oauth' | 'tokens' | 'timeoutMs'>;
+  /** Overrides how mapping reaches a workspace's HubSpot (tests); default: the connections' ProviderAccess. */
   hubspot?: HubSpotAccess;
 }
 
@@ -81,8 +90,30 @@ export function createServices(ports: HostPorts) {
     logger: logger.child('workspaces'),
   });
 
-  // One way to HubSpot for every domain: the providers port, else the older `hubspot` port alone.
-  const providers: ProviderAccess = ports.providers ?? (ports.hubspot ? { hubspot: ports.hubspot, stripe: async () => null } : unconnectedProviders);
+  // The desktop app and `syncdesk serve` carry the sandbox portal behind "Try the sandbox".
+  const sandbox = ports.sandbox ?? (ports.host === 'electron' || ports.host === 'serve' ? createEmbeddedSandbox({ dataDir: paths.root, logger: logger.child('sandbox') }) : undefined);
+  const connections = createConnectionService({
+    workspaces,
+    secrets: ports.secrets,
+    events,
+    clock,
+    logger: logger.child('connections'),
+    openExternal,
+    ...(sandbox ? { sandbox } : {}),
+    ...ports.connections,
+  });
+  const sandboxWorkspaces = createSandboxWorkspaces({ workspaces, connections, sandbox, logger: logger.child('sandbox') });
+  if (ports.host === 'electron' || ports.host === 'serve') {
+    // Sandbox workspaces work after a restart: the sandbox comes back with the host.
+    void sandboxWorkspaces.restore().catch((error: unknown) => logger.warn('sandbox workspaces not restored', { error }));
+  }
+  // The connections domain is how everything reaches HubSpot and Stripe; tests and the development
+  // seam (SYNCDESK_DEV_PROVIDERS) may hand in fixed access instead.
+  const providers: ProviderAccess = ports.providers ?? {
+    hubspot: ports.hubspot ?? ((workspaceId) => connections.access.hubspot(workspaceId)),
+    stripe: (workspaceId) => connections.access.stripe(workspaceId),
+    onDidChange: (listener) => connections.onDidChange((c) => listener(c.workspaceId)),
+  };
   const database = (workspaceId: string) => workspaces.database(workspaceId);
   const catalogue = createCatalogue({ database, providers, clock, logger: logger.child('catalogue') });
   // The service asks the scheduler for next run times; the scheduler drives the service.
@@ -112,7 +143,7 @@ export function createServices(ports: HostPorts) {
     stagingDir: path.join(paths.root, 'tmp', 'imports'),
   });
 
-  const hubspot = ports.hubspot ?? ((workspaceId: string) => providers.hubspot(workspaceId));
+  const hubspot: HubSpotAccess = ports.hubspot ?? ((workspaceId) => providers.hubspot(workspaceId));
   const mapping = createMappingService({
     database: (id) => workspaces.database(id),
     leads,
@@ -145,6 +176,7 @@ export function createServices(ports: HostPorts) {
     ...createMirrorHandlers(mirror),
     ...createRecordHandlers(records),
     ...createBillingHandlers(billing),
+    ...createConnectionHandlers(connections, sandboxWorkspaces),
     ...createLeadHandlers(leads, leadImports),
     ...createMappingHandlers(mapping),
   };
@@ -165,6 +197,9 @@ export function createServices(ports: HostPorts) {
     records,
     billing,
     scheduler,
+    connections,
+    /** HubSpot and Stripe access for the mirror and the push engine (see core/connections). */
+    providers,
     leads,
     leadImports,
     mapping,
@@ -179,6 +214,8 @@ export function createServices(ports: HostPorts) {
       if (closed) return;
       closed = true;
       scheduler.stop();
+      void connections.close();
+      void sandbox?.close();
       databases.closeAll();
       appDb.close();
     },

@@ -1,3 +1,4 @@
+import { connectionMigrations } from '../connections/connection-schema.ts';
 import { leadMigrations } from '../leads/lead-schema.ts';
 import { mappingMigrations } from '../mapping/mapping-schema.ts';
 import { catalogueMigrations } from '../catalogue/catalogue-schema.ts';
@@ -9,4 +10,4 @@ import { workspaceBaseMigrations } from '../workspaces/workspace-schema.ts';
  * Every workspace database's migrations, by domain, in the order they apply.
  * A feature that needs tables adds its set here (after the sets its tables reference).
  */
-export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations, catalogueMigrations, mirrorMigrations, leadMigrations, mappingMigrations];
+export const workspaceMigrationSets: MigrationSet[] = [workspaceBaseMigrations, connectionMigrations, catalogueMigrations, mirrorMigrations, leadMigrations, mappingMigrations];

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appMethods } from './app.ts';
+import { connectionMethods } from './connections.ts';
 import { leadMethods } from './leads.ts';
 import { mappingMethods } from './mapping.ts';
 import { catalogueMethods } from './catalogue.ts';
@@ -17,6 +18,7 @@ export const api = {
   ...mirrorMethods,
   ...recordMethods,
   ...billingMethods,
+  ...connectionMethods,
   ...leadMethods,
   ...mappingMethods,
 };

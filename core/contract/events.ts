@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appEvents } from './app.ts';
+import { connectionEvents } from './connections.ts';
 import { leadEvents } from './leads.ts';
 import { mappingEvents } from './mapping.ts';
 import { mirrorEvents } from './mirror.ts';
@@ -10,6 +11,7 @@ export const events = {
   ...appEvents,
   ...workspaceEvents,
   ...mirrorEvents,
+  ...connectionEvents,
   ...leadEvents,
   ...mappingEvents,
 };

@@ -55,8 +55,3 @@ export function createInterimCatalogue(deps: { hubspot: HubSpotAccess; clock: Cl
     },
   };
 }
-
-/** Access for a host with no HubSpot connections wired: every workspace is unconnected. */
-export const unconnectedHubSpot: HubSpotAccess = async () => {
-  throw new AppError('not_connected', "HubSpot isn't connected for this workspace. Connect it on the Integrations page, then try again.", { retryable: false });
-};

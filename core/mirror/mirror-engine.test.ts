@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeHubSpot, startFakeHubSpot } from '../../test/harness/fake-hubspot.ts';
+import { type FakeHubSpot, startFakeHubSpot } from '../../test/harness/fake-hubspot-crm.ts';
 import { createTestServices, type TestServices } from '../../test/harness/services.ts';
 import { createManualClock, type ManualClock } from '../ports/clock.ts';
 import { createStaticProviders } from './static-providers.ts';

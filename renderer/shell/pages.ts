@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { Workspace } from '../../core/contract/workspaces.ts';
 import type { IconName } from '../components/icons.tsx';
+import { ConnectionBanner } from '../features/connections/connection-banner.tsx';
 import { LeadsPage } from '../features/leads/leads-page.tsx';
 import { MappingPage } from '../features/mapping/mapping-page.tsx';
 import { BillingPage } from '../features/billing/billing-page.tsx';
@@ -32,4 +33,4 @@ export const workspacePages: WorkspacePage[] = [
 ];
 
 /** Banners shown above every page of a workspace (connection state, paused jobs…). */
-export const workspaceBanners: Array<ComponentType<{ workspace: Workspace }>> = [];
+export const workspaceBanners: Array<ComponentType<{ workspace: Workspace }>> = [ConnectionBanner];

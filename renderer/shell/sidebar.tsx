@@ -1,6 +1,6 @@
 import { Icon, type IconName } from '../components/icons.tsx';
 import { formatHash, type Route } from '../state/route.ts';
-import { useAppStore } from '../state/store.ts';
+import { selectActiveWorkspaceId, useAppStore } from '../state/store.ts';
 import { workspacePages } from './pages.ts';
 import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 
@@ -25,7 +25,7 @@ function NavLink({ route, icon, label, active }: { route: Route; icon: IconName;
 
 export function Sidebar() {
   const route = useAppStore((s) => s.route);
-  const workspaceId = route.name === 'workspace' ? route.workspaceId : null;
+  const workspaceId = useAppStore(selectActiveWorkspaceId);
   const hasWorkspace = useAppStore((s) => (workspaceId ? s.workspaces.some((w) => w.id === workspaceId) : false));
   return (
     <nav className="sidebar" aria-label="Main">

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Icon } from '../components/icons.tsx';
-import { useAppStore } from '../state/store.ts';
+import { useTrySandbox } from '../features/connections/try-sandbox.tsx';
+import { selectActiveWorkspaceId, useAppStore } from '../state/store.ts';
 
 /**
  * The workspace menu: current workspace, a filterable list (arrow keys + Enter), and
@@ -9,9 +10,10 @@ import { useAppStore } from '../state/store.ts';
  */
 export function WorkspaceSwitcher() {
   const workspaces = useAppStore(useShallow((s) => s.workspaces));
-  const selectedId = useAppStore((s) => (s.route.name === 'workspace' ? s.route.workspaceId : null));
+  const selectedId = useAppStore(selectActiveWorkspaceId);
   const openWorkspace = useAppStore((s) => s.openWorkspace);
   const openDialog = useAppStore((s) => s.openDialog);
+  const trySandbox = useTrySandbox();
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState('');
   const [active, setActive] = useState(0);
@@ -132,6 +134,9 @@ export function WorkspaceSwitcher() {
           <div className="switcher-actions">
             <button type="button" className="menu-item" onClick={() => act(() => openDialog({ kind: 'createWorkspace' }))}>
               <Icon name="plus" /> New workspace…
+            </button>
+            <button type="button" className="menu-item" disabled={trySandbox.busy} onClick={() => act(() => void trySandbox.run())}>
+              <Icon name="database" /> {trySandbox.busy ? 'Starting the sandbox…' : 'Create a sandbox workspace'}
             </button>
             {current ? (
               <>

@@ -13,6 +13,15 @@ export function bindEvents(api: ApiClient, store: AppStore): () => void {
     api.on('app.onDidChangePreferences', (preferences) => store.setState({ preferences })),
     api.on('mirror.onDidProgress', (event) => store.getState().applyMirrorProgress(event)),
     api.on('mirror.onDidChange', (event) => store.getState().mirrorChanged(event.workspaceId, event.status !== undefined && event.status !== 'running')),
+    api.on('connections.onDidChange', (connections) => store.getState().applyConnections(connections)),
+    api.transport.onStatus((status) => {
+      // Back from a lost host: changes may have been missed while away.
+      if (status === 'open' && Object.keys(store.getState().connections).length > 0) void store.getState().loadAllConnections().catch(() => {});
+    }),
+    api.on('connections.onDidEndOAuth', (ended) => {
+      store.setState((s) => ({ oauthEnded: { ...s.oauthEnded, [ended.workspaceId]: ended } }));
+      store.getState().notify(ended.outcome === 'connected' ? 'success' : ended.outcome === 'cancelled' ? 'info' : 'error', ended.message);
+    }),
     api.transport.onStatus((transportStatus) => {
       const wasClosed = store.getState().transportStatus === 'closed';
       store.setState({ transportStatus });
@@ -41,7 +50,10 @@ export async function loadInitialData(store: AppStore): Promise<void> {
       const route = typeof window !== 'undefined' ? parseHash(window.location.hash) : state.route;
       const known = (id: string) => list.workspaces.some((w) => w.id === id);
       if (route.name === 'workspace' && known(route.workspaceId)) state.applyRoute(route);
-      else if (route.name === 'health' || route.name === 'settings') state.applyRoute(route);
+      else if (route.name === 'health' || route.name === 'settings') {
+        if (list.selectedId && known(list.selectedId)) store.setState({ selectedWorkspaceId: list.selectedId });
+        state.applyRoute(route);
+      }
       else if (list.selectedId && known(list.selectedId)) state.navigate({ name: 'workspace', workspaceId: list.selectedId, page: 'overview' });
       else if (list.workspaces[0]) state.navigate({ name: 'workspace', workspaceId: list.workspaces[0].id, page: 'overview' });
       else state.navigate({ name: 'home' });

@@ -5,6 +5,7 @@ import type { ApiClient } from '../api/client.ts';
 import { createLeadsSlice, type LeadsSlice } from '../features/leads/leads-slice.ts';
 import { createMappingSlice, type MappingSlice } from '../features/mapping/mapping-slice.ts';
 import { createAppSlice, type AppSlice } from './app-slice.ts';
+import { createConnectionsSlice, type ConnectionsSlice } from './connections-slice.ts';
 import { createMirrorSlice, type MirrorSlice } from './mirror-slice.ts';
 import { createUiSlice, type UiSlice } from './ui-slice.ts';
 import { createWorkspacesSlice, type WorkspacesSlice } from './workspaces-slice.ts';
@@ -14,7 +15,7 @@ export interface ApiSlice {
 }
 
 /** One store of typed slices. Features add a slice file and spread it here. */
-export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice & MirrorSlice & LeadsSlice & MappingSlice;
+export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice & MirrorSlice & LeadsSlice & MappingSlice & ConnectionsSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: ApiClient): AppStore {
@@ -26,6 +27,7 @@ export function createAppStore(api: ApiClient): AppStore {
     ...createMirrorSlice(...a),
     ...createLeadsSlice(...a),
     ...createMappingSlice(...a),
+    ...createConnectionsSlice(...a),
   }));
 }
 
@@ -48,4 +50,9 @@ export function useAppStoreApi(): AppStore {
 export function selectCurrentWorkspace(state: AppState) {
   const route = state.route;
   return route.name === 'workspace' ? state.workspaces.find((w) => w.id === route.workspaceId) : undefined;
+}
+
+/** The workspace the sidebar shows: the one open, else the last one opened (on the Health board, Settings). */
+export function selectActiveWorkspaceId(state: AppState): string | null {
+  return state.route.name === 'workspace' ? state.route.workspaceId : state.selectedWorkspaceId;
 }

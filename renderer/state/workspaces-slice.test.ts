@@ -3,7 +3,7 @@ import type { Workspace } from '../../core/contract/workspaces.ts';
 import { createApiClient } from '../api/client.ts';
 import { createFakeTransport } from '../testing/fake-transport.ts';
 import { bindEvents, loadInitialData } from './bind-events.ts';
-import { createAppStore } from './store.ts';
+import { createAppStore, selectActiveWorkspaceId } from './store.ts';
 
 const ws = (id: string, name: string): Workspace => ({ id, name, kind: 'hubspot', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' });
 const info = {
@@ -97,5 +97,17 @@ describe('workspaces slice', () => {
     expect(store.getState().workspaces.map((w) => w.name)).toEqual(['From another window']);
     fake.setStatus('closed');
     expect(store.getState().transportStatus).toBe('closed');
+  });
+});
+
+describe('the active workspace on global pages', () => {
+  it('keeps the last workspace in the sidebar on the Health board, also after a reload there', async () => {
+    window.history.replaceState(null, '', '/#/health');
+    const { store } = setup([ws('waaaaaaaaaaaa', 'Acme'), ws('wbbbbbbbbbbbb', 'Beta')], 'wbbbbbbbbbbbb');
+    await loadInitialData(store);
+    expect(store.getState().route).toEqual({ name: 'health' });
+    expect(selectActiveWorkspaceId(store.getState())).toBe('wbbbbbbbbbbbb');
+    await store.getState().deleteWorkspace('wbbbbbbbbbbbb');
+    expect(selectActiveWorkspaceId(store.getState())).toBe('waaaaaaaaaaaa');
   });
 });

@@ -33,7 +33,7 @@ export const createWorkspacesSlice: StateCreator<AppState, [], [], WorkspacesSli
   async deleteWorkspace(id) {
     await get().api.call('workspaces.delete', { id });
     const remaining = get().workspaces.filter((w) => w.id !== id);
-    set({ workspaces: remaining });
+    set((s) => ({ workspaces: remaining, selectedWorkspaceId: s.selectedWorkspaceId === id ? (remaining[0]?.id ?? null) : s.selectedWorkspaceId }));
     const route = get().route;
     if (route.name === 'workspace' && route.workspaceId === id) {
       const next = remaining[0];

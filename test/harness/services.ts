@@ -1,4 +1,4 @@
-import { createServices, type Services } from '../../core/app/create-services.ts';
+import { createServices, type HostPorts, type Services } from '../../core/app/create-services.ts';
 import type { ProviderAccess } from '../../core/mirror/provider-access.ts';
 import { createManualClock, type ManualClock } from '../../core/ports/clock.ts';
 import { createMemoryLogger } from '../../core/ports/logger.ts';
@@ -15,20 +15,23 @@ export interface TestServices {
 }
 
 /** Core wired for tests: a temp data folder, memory secrets and preferences, a manual clock, outputs checked. */
-export function createTestServices(options: { clock?: ManualClock; providers?: ProviderAccess } = {}): TestServices {
-  const temp = makeTempDir();
+export function createTestServices(options: { clock?: ManualClock; providers?: ProviderAccess } & Partial<Pick<HostPorts, 'connections' | 'secrets' | 'sandbox' | 'openExternal' | 'dataDir'>> = {}): TestServices {
+  const temp = options.dataDir ? { dir: options.dataDir, cleanup: () => {} } : makeTempDir();
   const clock = options.clock ?? createManualClock();
   const logger = createMemoryLogger();
   const services = createServices({
     dataDir: temp.dir,
     host: 'test',
-    secrets: createMemorySecretStore(),
+    secrets: options.secrets ?? createMemorySecretStore(),
     preferences: createMemoryPreferences(),
     clock,
     logger,
     validateOutput: true,
     ...(options.providers ? { providers: options.providers } : {}),
     mirrorRetryDelaysMs: [1, 1, 1],
+    ...(options.connections ? { connections: options.connections } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });
   return {
     services,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeHubSpot, startFakeHubSpot } from '../../../test/harness/fake-hubspot.ts';
+import { type FakeHubSpot, startFakeHubSpot } from '../../../test/harness/fake-hubspot-crm.ts';
 import { makeTempDir } from '../../../test/harness/temp-dir.ts';
 import { runCli } from '../run-cli.ts';
 

@@ -26,7 +26,12 @@ export const serveCommand: Command = {
         `The console isn't built (no ${path.join(rendererDir, 'index.html')}). Run \`npm run build:renderer\`, or start it with \`npm run serve\`, which builds it first.`,
       );
     }
-    const services = await createHeadlessServices({ dataDir: ctx.dataDir, host: 'serve' });
+    const services = await createHeadlessServices({
+      dataDir: ctx.dataDir,
+      host: 'serve',
+      // The browser is the UI here: the console shows the address as a link, and it is printed for a terminal user too.
+      openExternal: async (url) => ctx.progress(`Open this address to continue in your browser: ${url}`),
+    });
     const secretStatus = services.secrets.status();
     if (secretStatus.kind === 'memory') ctx.progress(`warning: ${secretStatus.warning ?? 'secrets are kept in memory only'}`);
     const server = new ConsoleServer({

@@ -80,6 +80,18 @@ describe('private-app tokens', () => {
     expect(error).toMatchObject({ code: 403, body: { category: 'MISSING_SCOPES' } });
   });
 
+  it('reads a private-app token\'s portal, app and scopes through /oauth/v2/private-apps/get/access-token-info', async () => {
+    const { body } = await sb.admin('tokens', { scopes: ['crm.objects.contacts.read', 'crm.lists.read'], portalId: SECOND_PORTAL.portalId });
+    const info = await sb.call('POST', '/oauth/v2/private-apps/get/access-token-info', { token: null, body: { tokenKey: body.token } });
+    expect(info.status).toBe(200);
+    expect(info.body).toEqual({ userId: expect.any(Number), hubId: SECOND_PORTAL.portalId, appId: expect.any(Number), scopes: ['crm.objects.contacts.read', 'crm.lists.read'] });
+    await sb.admin('tokens/revoke', { token: body.token });
+    const revoked = await sb.call('POST', '/oauth/v2/private-apps/get/access-token-info', { token: null, body: { tokenKey: body.token } });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.category).toBe('INVALID_AUTHENTICATION');
+    expect((await sb.call('POST', '/oauth/v2/private-apps/get/access-token-info', { token: null, body: {} })).status).toBe(400);
+  });
+
   it('a revoked token gets 401, and a token sees only its own portal', async () => {
     const other = await sb.admin('tokens', { portalId: SECOND_PORTAL.portalId });
     await sb.call('POST', '/crm/v3/objects/contacts', { body: { properties: { email: 'mine@example.com' } } });

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { formBody, type SandboxRequest, type SandboxResponse } from '../sandbox-http.ts';
+import { formBody, jsonBody, type SandboxRequest, type SandboxResponse } from '../sandbox-http.ts';
 import { ALL_SCOPES, type Auth, userEmailFor, userIdFor } from './hubspot-auth.ts';
 import type { Portals } from './hubspot-portals.ts';
 
@@ -131,6 +131,37 @@ export function createOAuth(auth: Auth, portals: Portals, now: () => number) {
     };
   };
 
+  /**
+   * `POST /oauth/v2/private-apps/get/access-token-info {tokenKey}`: HubSpot's way to read a private-app
+   * token's portal, app and scopes (`/oauth/v1/access-tokens` refuses `pat-` tokens). The body shape
+   * `{userId, hubId, appId, scopes}` is the documented one; answering an unknown or revoked token with
+   * the 401 INVALID_AUTHENTICATION body is UNCONFIRMED.
+   */
+  const privateAppTokenInfo = (req: SandboxRequest): SandboxResponse => {
+    let tokenKey: unknown;
+    try {
+      tokenKey = jsonBody<{ tokenKey?: unknown }>(req)?.tokenKey;
+    } catch {
+      tokenKey = undefined;
+    }
+    if (typeof tokenKey !== 'string' || tokenKey === '') {
+      return { status: 400, body: { status: 'error', message: 'Invalid input JSON: "tokenKey" is required.', correlationId: crypto.randomUUID(), category: 'VALIDATION_ERROR' } };
+    }
+    const row = auth.tokenInfo(tokenKey);
+    if (!row || row.kind !== 'private' || row.revoked_at !== null || !portals.get(row.portal_id)) {
+      return {
+        status: 401,
+        body: {
+          status: 'error',
+          message: 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+          correlationId: crypto.randomUUID(),
+          category: 'INVALID_AUTHENTICATION',
+        },
+      };
+    }
+    return { status: 200, body: { userId: row.user_id, hubId: row.portal_id, appId: row.app_id, scopes: JSON.parse(row.scopes) as string[] } };
+  };
+
   /** v3 introspection: `{active:false}` for anything unknown, revoked or expired. */
   const introspect = (req: SandboxRequest): SandboxResponse => {
     const form = formBody(req);
@@ -195,6 +226,7 @@ export function createOAuth(auth: Auth, portals: Portals, now: () => number) {
         if (!auth.revokeRefreshToken(value)) auth.revokeAny(value);
         return { status: 200, body: {} };
       }
+      if (method === 'POST' && path === '/oauth/v2/private-apps/get/access-token-info') return privateAppTokenInfo(req);
       let m = /^\/oauth\/v1\/access-tokens\/([^/]+)$/.exec(path);
       if (m && method === 'GET') return accessTokenInfo(decodeURIComponent(m[1]!));
       m = /^\/oauth\/v1\/refresh-tokens\/([^/]+)$/.exec(path);

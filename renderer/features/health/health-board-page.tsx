@@ -1,5 +1,5 @@
 import { PageHeader } from '../../components/page-header.tsx';
-import { formatDateTime } from '../../components/time.ts';
+import { healthColumns } from '../../shell/extensions.ts';
 import { useAppStore } from '../../state/store.ts';
 import { useShallow } from 'zustand/react/shallow';
 
@@ -27,7 +27,11 @@ export function HealthBoardPage() {
             <tr>
               <th scope="col">Workspace</th>
               <th scope="col">Kind</th>
-              <th scope="col">Created</th>
+              {healthColumns.map((c) => (
+                <th key={c.id} scope="col">
+                  {c.header}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -39,7 +43,11 @@ export function HealthBoardPage() {
                   </button>
                 </td>
                 <td>{w.kind === 'sandbox' ? 'Sandbox' : 'HubSpot'}</td>
-                <td>{formatDateTime(w.createdAt)}</td>
+                {healthColumns.map(({ id, Cell }) => (
+                  <td key={id}>
+                    <Cell workspace={w} />
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,7 @@
 import type { Workspace } from '../../../core/contract/workspaces.ts';
 import { PageHeader } from '../../components/page-header.tsx';
 import { formatDateTime } from '../../components/time.ts';
+import { overviewCards } from '../../shell/extensions.ts';
 import { useAppStore } from '../../state/store.ts';
 import { LastTestCard } from '../mapping/last-test-card.tsx';
 
@@ -35,6 +36,11 @@ export function OverviewPage({ workspace }: { workspace: Workspace }) {
           <dd>{formatDateTime(workspace.updatedAt)}</dd>
         </dl>
       </section>
+      <div className="overview-cards">
+        {overviewCards.map((Card, i) => (
+          <Card key={i} workspace={workspace} />
+        ))}
+      </div>
       <LastTestCard workspaceId={workspace.id} />
     </div>
   );

@@ -1,3 +1,4 @@
+import { TrySandboxButton } from '../connections/try-sandbox.tsx';
 import { useAppStore } from '../../state/store.ts';
 
 /** Shown when there is no workspace yet. */
@@ -12,9 +13,13 @@ export function WelcomePage() {
         offline.
       </p>
       <p className="muted">Start with a workspace for one client. Each workspace holds one HubSpot portal and its local data.</p>
-      <button type="button" className="btn btn-primary btn-large" onClick={() => openDialog({ kind: 'createWorkspace' })}>
-        {workspaces === 0 ? 'Create your first workspace' : 'Create a workspace'}
-      </button>
+      <div className="welcome-actions">
+        <button type="button" className="btn btn-primary btn-large" onClick={() => openDialog({ kind: 'createWorkspace' })}>
+          {workspaces === 0 ? 'Create your first workspace' : 'Create a workspace'}
+        </button>
+        <TrySandboxButton />
+      </div>
+      <p className="muted welcome-note">No HubSpot account at hand? The sandbox is a simulated portal with 500 contacts, running on this computer.</p>
     </div>
   );
 }

@@ -49,18 +49,17 @@ test('edits, reorders and saves the mapping, guards unsaved changes, and names a
 });
 
 test('imports leads, maps a dropdown with a value map, and sends a test lead', async ({ page, shell }) => {
-  // Waiting for connections: this needs a workspace connected to a sandbox portal, which only the
-  // connections branch provides (Try the sandbox / a private-app token). Until it lands on main the
-  // flow below is written against the Mapping page as it is and run by hand through
-  // `node test/e2e/preview-mapping.ts`.
-  test.fixme(true, 'waiting for connections: needs a workspace connected to a sandbox portal');
-  await shell.createWorkspace('Test lead');
-  // (connect the workspace to the sandbox portal here)
+  // A workspace connected to an embedded sandbox portal (seeded, with a `plan_interest` dropdown).
+  await page.getByTestId('try-sandbox').click();
+  await expect(page.getByTestId('connection-banner')).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
   await shell.navigate('Leads');
   await page.getByTestId('leads-empty').getByRole('button', { name: 'Import CSV' }).click();
   const wizard = page.getByTestId('import-wizard');
   await wizard.getByTestId('import-file').setInputFiles(PLANS_CSV);
   await wizard.getByRole('button', { name: 'Next: assign columns' }).click();
+  // "Plan" matches no standard field: the wizard makes a custom field of it.
+  await wizard.getByLabel('Lead field for Plan').selectOption({ label: 'New custom field…' });
+  await expect(wizard.getByLabel('Label of the new field for Plan')).toHaveValue('Plan');
   await wizard.getByTestId('import-start').click();
   await wizard.getByRole('button', { name: /Done|Close/ }).click();
 
