@@ -4,6 +4,8 @@
 // they imply, and an incremental run after 1% of the records changed (calls per changed record).
 // Run: npm run bench:mirror [-- --contacts 200000 --pro-contacts 60000]. Prints figures; asserts nothing.
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import readline from 'node:readline';
@@ -29,6 +31,16 @@ async function startSandbox(dir: string, contacts: number, limits: boolean): Pro
     readline.createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
   });
   return { url, child };
+}
+
+/** CPU seconds a child process has used so far (Linux /proc; null elsewhere). */
+function childCpuSeconds(child: ChildProcess): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 async function stop(child: ChildProcess) {
@@ -73,7 +85,12 @@ try {
     peakHeap = Math.max(peakHeap, m.heapUsed);
   }, 50);
   delay.enable();
+  const cpuBefore = process.cpuUsage();
+  const sandboxCpuBefore = childCpuSeconds(free.child);
+  const loadBefore = os.loadavg()[0]!;
   const full = await requestsDuring(providers, () => services.mirror.runAndWait(workspaceId, { mode: 'full', streams: ['contacts'], trigger: 'cli' }));
+  const cpu = process.cpuUsage(cpuBefore);
+  const sandboxCpuAfter = childCpuSeconds(free.child);
   delay.disable();
   clearInterval(sampler);
   const stream = full.result.streams[0]!;
@@ -81,6 +98,14 @@ try {
     `full mirror of contacts, limits off: ${fmt(stream.fetched)} records in ${full.seconds.toFixed(1)} s = ${fmt(stream.fetched / full.seconds)} records/s ` +
       `(${fmt(full.requests)} requests); peak RSS ${fmt(peakRss / 1048576)} MB (main-thread JS heap ${fmt(peakHeap / 1048576)} MB); event-loop delay p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, ` +
       `p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
+  );
+  // The machine may be shared: CPU per record says what the mirror costs whatever else runs.
+  const mirrorCpu = (cpu.user + cpu.system) / 1e6;
+  const sandboxCpu = sandboxCpuBefore !== null && sandboxCpuAfter !== null ? sandboxCpuAfter - sandboxCpuBefore : null;
+  console.log(
+    `  CPU: the mirror (HTTP client, JSON, SQLite writer thread) ${(mirrorCpu * 1e6 / stream.fetched).toFixed(0)} µs per record` +
+      (sandboxCpu !== null ? `, the sandbox ${(sandboxCpu * 1e6 / stream.fetched).toFixed(0)} µs per record` : '') +
+      `; ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} before the run`,
   );
 
   const everything = await requestsDuring(providers, () => services.mirror.runAndWait(workspaceId, { mode: 'full', trigger: 'cli' }));
