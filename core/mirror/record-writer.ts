@@ -34,14 +34,16 @@ export function writePage(store: MirrorStore, page: WritePage): { created: numbe
   })();
 }
 
-const WORKER_URL = new URL('./record-writer-worker.ts', import.meta.url);
-
 /**
- * Whether the worker's entry file is there: it is when core runs from source (CLI, `syncdesk serve`,
- * tests); a bundle that doesn't ship it (the Electron main bundle, until it emits the worker as its
- * own entry) writes inline instead.
+ * The worker's entry: the source file when core runs from source (CLI, `syncdesk serve`, tests), or
+ * the bundle's `record-writer-worker.js` beside the Electron main bundle (electron.vite.config.ts).
  */
-export const workerWriterAvailable = (): boolean => WORKER_URL.protocol === 'file:' && fs.existsSync(fileURLToPath(WORKER_URL));
+const WORKER_URL = [new URL('./record-writer-worker.ts', import.meta.url), new URL('./record-writer-worker.js', import.meta.url)].find(
+  (url) => url.protocol === 'file:' && fs.existsSync(fileURLToPath(url)),
+);
+
+/** A build that ships no worker entry writes inline instead. */
+export const workerWriterAvailable = (): boolean => WORKER_URL !== undefined;
 
 /** On this thread (tests, in-memory databases). */
 export function createInlineWriter(store: MirrorStore): RecordWriter {
@@ -66,6 +68,7 @@ export function createInlineWriter(store: MirrorStore): RecordWriter {
  * the HTTP of the next page. SQLite's WAL lets the host keep reading meanwhile.
  */
 export function createWorkerWriter(db: Db): RecordWriter {
+  if (!WORKER_URL) throw new Error('the record writer worker is not part of this build');
   const worker = new Worker(WORKER_URL, {
     workerData: { file: db.name },
     // A page is ~100 records: a small heap keeps the writer's memory flat through a 200k-record sync.
