@@ -48,7 +48,7 @@ export interface HostPorts {
   electronVersion?: string;
   /** Check handler outputs against the contract (tests). */
   validateOutput?: boolean;
-  /** How core reaches each workspace's HubSpot and Stripe (the connections domain); default: nothing connected. */
+  /** Fixed HubSpot/Stripe access instead of the connections domain's (tests, benchmarks, SYNCDESK_DEV_PROVIDERS). */
   providers?: ProviderAccess;
   /** Waits between retries of a provider call inside a mirror run (tests shorten them). */
   mirrorRetryDelaysMs?: readonly number[];
