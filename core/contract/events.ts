@@ -3,12 +3,14 @@ import { appEvents } from './app.ts';
 import { connectionEvents } from './connections.ts';
 import { leadEvents } from './leads.ts';
 import { mappingEvents } from './mapping.ts';
+import { mirrorEvents } from './mirror.ts';
 import { workspaceEvents } from './workspaces.ts';
 
 /** Every event core pushes to clients: `domain.onDidX` → payload schema. */
 export const events = {
   ...appEvents,
   ...workspaceEvents,
+  ...mirrorEvents,
   ...connectionEvents,
   ...leadEvents,
   ...mappingEvents,

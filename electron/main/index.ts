@@ -51,6 +51,7 @@ async function start(): Promise<void> {
       preferences: prefs.preferences,
       logger,
       electronVersion: process.versions.electron,
+      scheduleMirror: true,
       openExternal: async (url) => {
         if (!(await openExternalSafely(url))) throw new Error(`refused to open ${url}`);
       },

@@ -54,7 +54,7 @@ export const serveCommand: Command = {
     ctx.print(`Syncdesk console: ${address.url}`, { url: address.url, port: address.port, token: address.token, dataDir: ctx.dataDir });
     await ctx.stopped;
     await server.close();
-    services.close();
+    await services.shutdown();
     return EXIT.ok;
   },
 };
