@@ -2,7 +2,10 @@ import type { Command } from '../command.ts';
 import { jobsCommand } from './jobs.ts';
 import { leadsCommand } from './leads.ts';
 import { mappingCommand } from './mapping.ts';
+import { mirrorCommand } from './mirror.ts';
+import { mrrCommand } from './mrr.ts';
 import { pushCommand } from './push.ts';
+import { recordsCommand } from './records.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { connectCommand, disconnectCommand, statusCommand } from './connections.ts';
 import { serveCommand } from './serve.ts';
@@ -10,4 +13,4 @@ import { testLeadCommand } from './test-lead.ts';
 import { workspaceCommand } from './workspace.ts';
 
 /** Every `syncdesk` command. A new command is one file in this folder and one line here. */
-export const commands: Command[] = [serveCommand, sandboxCommand, workspaceCommand, leadsCommand, mappingCommand, testLeadCommand, connectCommand, statusCommand, disconnectCommand, pushCommand, jobsCommand];
+export const commands: Command[] = [serveCommand, sandboxCommand, workspaceCommand, mirrorCommand, recordsCommand, mrrCommand, leadsCommand, mappingCommand, testLeadCommand, connectCommand, statusCommand, disconnectCommand, pushCommand, jobsCommand];
