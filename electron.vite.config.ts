@@ -8,7 +8,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve(import.meta.dirname, 'electron/main/index.ts'), formats: ['es'] },
+      lib: {
+        entry: {
+          index: resolve(import.meta.dirname, 'electron/main/index.ts'),
+          // The mirror's record writer runs on a worker thread (core/mirror/record-writer.ts).
+          'record-writer-worker': resolve(import.meta.dirname, 'core/mirror/record-writer-worker.ts'),
+        },
+        formats: ['es'],
+      },
       rollupOptions: { output: { entryFileNames: '[name].js' } },
     },
   },

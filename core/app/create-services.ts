@@ -1,6 +1,15 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo } from '../contract/app.ts';
+import { createCatalogue } from '../catalogue/catalogue.ts';
+import { createCatalogueHandlers } from '../catalogue/catalogue-handlers.ts';
+import { createBillingHandlers, createMirrorHandlers, createRecordHandlers } from '../mirror/mirror-handlers.ts';
+import { createMirrorScheduler } from '../mirror/mirror-scheduler.ts';
+import { createMirrorService } from '../mirror/mirror-service.ts';
+import type { ProviderAccess } from '../mirror/provider-access.ts';
+import { createRecordsService } from '../mirror/records-service.ts';
+import { createBillingService } from '../stripe/billing-service.ts';
+import { createStripeMirrorPart } from '../stripe/stripe-mirror-part.ts';
 import { createConnectionHandlers } from '../connections/connection-handlers.ts';
 import { type ConnectionServiceDeps, createConnectionService } from '../connections/connection-service.ts';
 import { createEmbeddedSandbox } from '../connections/embedded-sandbox.ts';
@@ -18,7 +27,7 @@ import { createLeadHandlers } from '../leads/lead-handlers.ts';
 import { createLeadService } from '../leads/lead-service.ts';
 import { createMappingHandlers } from '../mapping/mapping-handlers.ts';
 import { createMappingService } from '../mapping/mapping-service.ts';
-import { createInterimCatalogue, type HubSpotAccess } from '../mapping/property-catalogue.ts';
+import type { HubSpotAccess } from '../mapping/property-catalogue.ts';
 import { createPushEngine, type PushEngineDeps } from '../push/push-engine.ts';
 import { createPushHandlers } from '../push/push-handlers.ts';
 import { type PushRunnerTuning, startPushRunner } from '../push/push-host.ts';
@@ -46,6 +55,12 @@ export interface HostPorts {
   electronVersion?: string;
   /** Check handler outputs against the contract (tests). */
   validateOutput?: boolean;
+  /** Fixed HubSpot/Stripe access instead of the connections domain's (tests, benchmarks, SYNCDESK_DEV_PROVIDERS). */
+  providers?: ProviderAccess;
+  /** Waits between retries of a provider call inside a mirror run (tests shorten them). */
+  mirrorRetryDelaysMs?: readonly number[];
+  /** Run the mirror's schedule (incremental every N minutes, full nightly) while this host runs. */
+  scheduleMirror?: boolean;
   /** The embedded sandbox portal behind "Try the sandbox". */
   sandbox?: SandboxHost;
   /** OAuth ports and window, token refresh timing, provider timeouts (tests). */
@@ -103,6 +118,41 @@ export function createServices(ports: HostPorts) {
     // Sandbox workspaces work after a restart: the sandbox comes back with the host.
     void sandboxWorkspaces.restore().catch((error: unknown) => logger.warn('sandbox workspaces not restored', { error }));
   }
+  // The connections domain is how everything reaches HubSpot and Stripe; tests and the development
+  // seam (SYNCDESK_DEV_PROVIDERS) may hand in fixed access instead.
+  const hostProviders: ProviderAccess = ports.providers ?? {
+    hubspot: ports.hubspot ?? ((workspaceId) => connections.access.hubspot(workspaceId)),
+    stripe: (workspaceId) => connections.access.stripe(workspaceId),
+    onDidChange: (listener) => connections.onDidChange((c) => listener(c.workspaceId)),
+  };
+  const replaySandbox = ports.replaySandbox ?? createEmbeddedReplaySandbox({ dataDir: path.join(paths.root, 'support', 'replay-sandbox'), logger: logger.child('replay.sandbox') });
+  const replays = createReplayRegistry({ dir: path.join(paths.root, 'support'), secrets: ports.secrets, sandbox: replaySandbox, clock, logger: logger.child('replays') });
+  // Support replays run in workspaces of their own that reach their replay's portal (a sandbox portal, or another workspace's).
+  const providers: ProviderAccess = {
+    hubspot: replays.access((workspaceId) => hostProviders.hubspot(workspaceId)),
+    stripe: (workspaceId) => hostProviders.stripe(workspaceId),
+    ...(hostProviders.onDidChange ? { onDidChange: (listener: (workspaceId: string) => void) => hostProviders.onDidChange!(listener) } : {}),
+  };
+  const database = (workspaceId: string) => workspaces.database(workspaceId);
+  const catalogue = createCatalogue({ database, providers, clock, logger: logger.child('catalogue') });
+  // The service asks the scheduler for next run times; the scheduler drives the service.
+  const schedulerRef: { current?: ReturnType<typeof createMirrorScheduler> } = {};
+  const mirror = createMirrorService({
+    database,
+    providers,
+    catalogue,
+    events,
+    clock,
+    logger: logger.child('mirror'),
+    stripe: createStripeMirrorPart(providers),
+    ...(ports.mirrorRetryDelaysMs ? { retryDelaysMs: ports.mirrorRetryDelaysMs } : {}),
+    schedule: (workspaceId) => schedulerRef.current?.next(workspaceId) ?? { nextIncrementalAt: null, nextFullAt: null },
+  });
+  const scheduler = createMirrorScheduler({ mirror, workspaces: () => workspaces.list().workspaces.map((w) => w.id), providers, clock, logger: logger.child('schedule') });
+  schedulerRef.current = scheduler;
+  if (ports.scheduleMirror) scheduler.start();
+  const records = createRecordsService({ database });
+  const billing = createBillingService({ database, stripeConnected: async (id) => (await providers.stripe(id).catch(() => null)) !== null });
   const leads = createLeadService({ database: (id) => workspaces.database(id), events, clock, logger: logger.child('leads') });
   const leadImports = createLeadImportService({
     leads,
@@ -112,14 +162,11 @@ export function createServices(ports: HostPorts) {
     stagingDir: path.join(paths.root, 'tmp', 'imports'),
   });
 
-  const replaySandbox = ports.replaySandbox ?? createEmbeddedReplaySandbox({ dataDir: path.join(paths.root, 'support', 'replay-sandbox'), logger: logger.child('replay.sandbox') });
-  const replays = createReplayRegistry({ dir: path.join(paths.root, 'support'), secrets: ports.secrets, sandbox: replaySandbox, clock, logger: logger.child('replays') });
-  // Replay workspaces reach their own sandbox portal (or the target workspace's portal); the rest go through the host's access.
-  const hubspot: HubSpotAccess = replays.access(ports.hubspot ?? ((workspaceId) => connections.access.hubspot(workspaceId)));
+  const hubspot: HubSpotAccess = ports.hubspot ? replays.access(ports.hubspot) : (workspaceId) => providers.hubspot(workspaceId);
   const mapping = createMappingService({
     database: (id) => workspaces.database(id),
     leads,
-    catalogue: createInterimCatalogue({ hubspot, clock, logger: logger.child('catalogue') }),
+    catalogue,
     hubspot,
     events,
     clock,
@@ -218,6 +265,10 @@ export function createServices(ports: HostPorts) {
   const handlers: Handlers = {
     ...createAppHandlers({ info, preferences: ports.preferences, events }),
     ...createWorkspaceHandlers(workspaces),
+    ...createCatalogueHandlers(catalogue),
+    ...createMirrorHandlers(mirror),
+    ...createRecordHandlers(records),
+    ...createBillingHandlers(billing),
     ...createConnectionHandlers(connections, sandboxWorkspaces),
     ...createLeadHandlers(leads, leadImports),
     ...createMappingHandlers(mapping),
@@ -236,9 +287,14 @@ export function createServices(ports: HostPorts) {
     secrets: ports.secrets,
     openExternal,
     workspaces,
+    catalogue,
+    mirror,
+    records,
+    billing,
+    scheduler,
     connections,
     /** HubSpot and Stripe access for the mirror and the push engine (see core/connections). */
-    providers: connections.access,
+    providers,
     leads,
     leadImports,
     mapping,
@@ -247,9 +303,17 @@ export function createServices(ports: HostPorts) {
     startPush,
     support,
     info,
+    /** Stops scheduled and running syncs (they keep their checkpoints), then closes. */
+    async shutdown() {
+      scheduler.stop();
+      // A push batch in flight finishes and the queue leases are given back.
+      await Promise.all([mirror.stopAll(), push.runner?.stop()]);
+      this.close();
+    },
     close() {
       if (closed) return;
       closed = true;
+      scheduler.stop();
       void push.runner?.stop();
       push.close();
       void connections.close();

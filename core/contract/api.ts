@@ -3,6 +3,8 @@ import { appMethods } from './app.ts';
 import { connectionMethods } from './connections.ts';
 import { leadMethods } from './leads.ts';
 import { mappingMethods } from './mapping.ts';
+import { catalogueMethods } from './catalogue.ts';
+import { billingMethods, mirrorMethods, recordMethods } from './mirror.ts';
 import { pushMethods } from './push.ts';
 import { supportMethods } from './support.ts';
 import { workspaceMethods } from './workspaces.ts';
@@ -14,6 +16,10 @@ import { workspaceMethods } from './workspaces.ts';
 export const api = {
   ...appMethods,
   ...workspaceMethods,
+  ...catalogueMethods,
+  ...mirrorMethods,
+  ...recordMethods,
+  ...billingMethods,
   ...connectionMethods,
   ...leadMethods,
   ...mappingMethods,

@@ -3,6 +3,7 @@ import { appEvents } from './app.ts';
 import { connectionEvents } from './connections.ts';
 import { leadEvents } from './leads.ts';
 import { mappingEvents } from './mapping.ts';
+import { mirrorEvents } from './mirror.ts';
 import { pushEvents } from './push.ts';
 import { supportEvents } from './support.ts';
 import { workspaceEvents } from './workspaces.ts';
@@ -11,6 +12,7 @@ import { workspaceEvents } from './workspaces.ts';
 export const events = {
   ...appEvents,
   ...workspaceEvents,
+  ...mirrorEvents,
   ...connectionEvents,
   ...leadEvents,
   ...mappingEvents,

@@ -5,6 +5,7 @@ import type { OpenExternal } from '../ports/open-external.ts';
 import { openSecretStore } from '../secrets/keytar-secret-store.ts';
 import { dataPaths } from '../store/app-db.ts';
 import { createConfPreferences } from '../store/conf-preferences.ts';
+import { devProvidersFromEnv } from '../mirror/dev-providers.ts';
 
 /** Core wired for a process without Electron: `syncdesk serve` and the other CLI commands. */
 export async function createHeadlessServices(options: {
@@ -15,12 +16,16 @@ export async function createHeadlessServices(options: {
 }): Promise<Services> {
   const logger = options.logger ?? createFileLogger(dataPaths(options.dataDir).logsDir);
   const secrets = await openSecretStore({ logger: logger.child('secrets') });
+  const providers = devProvidersFromEnv(logger);
   return createServices({
     dataDir: options.dataDir,
     host: options.host,
     secrets,
     preferences: createConfPreferences(options.dataDir),
     logger,
+    ...(providers ? { providers } : {}),
+    // The console keeps mirrors fresh while it runs; one-shot CLI commands don't schedule.
+    scheduleMirror: options.host === 'serve',
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });
 }

@@ -9,6 +9,7 @@ import type {
 } from '../contract/push.ts';
 import type { Db } from '../store/database.ts';
 import { isLeaseOwnerAlive } from './leases.ts';
+import { statement } from './statements.ts';
 
 /** A push_jobs row as SQLite returns it. */
 export interface JobRow {
@@ -131,64 +132,64 @@ export type JobStore = ReturnType<typeof createJobStore>;
  * claimed job check that its lease is still ours (a process that lost it must not overwrite).
  */
 export function createJobStore(db: Db) {
-  const selectPendingForLead = db.prepare(`select id, state, origin from push_jobs where lead_id = ? and state in ${PENDING_SQL}`);
-  const insertJob = db.prepare(
+  const selectPendingForLead = statement(db, `select id, state, origin from push_jobs where lead_id = ? and state in ${PENDING_SQL}`);
+  const insertJob = statement(db, 
     `insert into push_jobs (lead_id, lead_label, lead_email, origin, state, next_attempt_at, created_at, updated_at)
      values (?, ?, ?, ?, 'queued', ?, ?, ?)`,
   );
-  const bumpReady = db.prepare(`update push_jobs set next_attempt_at = ?, updated_at = ? where id = ? and state = 'queued'`);
-  const selectRunning = db.prepare(`select * from push_jobs where state = 'running'`);
-  const selectReady = db.prepare(
+  const bumpReady = statement(db, `update push_jobs set next_attempt_at = ?, updated_at = ? where id = ? and state = 'queued'`);
+  const selectRunning = statement(db, `select * from push_jobs where state = 'running'`);
+  const selectReady = statement(db, 
     `select * from push_jobs where state in ('queued', 'retrying') and next_attempt_at <= ? order by next_attempt_at, id limit ?`,
   );
-  const claimJob = db.prepare(
+  const claimJob = statement(db, 
     `update push_jobs set state = 'running', lease_owner = ?, lease_expires_at = ?, attempt_count = attempt_count + 1, state_reason = null, updated_at = ?
      where id = ?`,
   );
-  const interruptAttempts = db.prepare(
+  const interruptAttempts = statement(db, 
     `update push_attempts set status = 'interrupted', finished_at = ?, duration_ms = max(0, ? - started_at),
        error_message = coalesce(error_message, 'The attempt did not finish: Syncdesk stopped while it ran.')
      where job_id = ? and status = 'running'`,
   );
-  const insertAttempt = db.prepare(
+  const insertAttempt = statement(db, 
     `insert into push_attempts (job_id, lead_id, lead_label, lead_email, number, batch_id, batch_size, started_at, status, steps)
      values (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
   );
-  const saveProgress = db.prepare(
+  const saveProgress = statement(db, 
     `update push_jobs set contact_id = ?, contact_outcome = ?, contact_create_sent_at = ?, company_key = ?, company_id = ?, company_outcome = ?,
-       list_id = ?, list_outcome = ?, steps = ?, updated_at = ?
+       list_id = ?, list_outcome = ?, steps = ?
      where id = ? and state = 'running' and lease_owner = ?`,
   );
-  const renewJobs = db.prepare(`update push_jobs set lease_expires_at = ? where state = 'running' and lease_owner = ?`);
-  const finishJob = db.prepare(
+  const renewJobs = statement(db, `update push_jobs set lease_expires_at = ? where state = 'running' and lease_owner = ?`);
+  const finishJob = statement(db, 
     `update push_jobs set state = ?, failure_count = ?, next_attempt_at = ?, lease_owner = null, lease_expires_at = null, cancel_requested = 0,
        cancel_reason = ?, state_reason = ?, error_code = ?, error = ?,
        contact_id = ?, contact_outcome = ?, contact_create_sent_at = ?, company_key = ?, company_id = ?, company_outcome = ?,
        list_id = ?, list_outcome = ?, steps = ?, updated_at = ?, finished_at = ?
      where id = ? and state = 'running' and lease_owner = ?`,
   );
-  const finishAttempt = db.prepare(
+  const finishAttempt = statement(db, 
     `update push_attempts set status = ?, finished_at = ?, duration_ms = ?, is_error = ?, error_code = ?, error_message = ?, error = ?,
        failed_step = ?, cancel_reason = ?, contact_id = ?, company_id = ?, list_outcome = ?, steps = ?, sent = ?, next_attempt_at = ?
      where id = ?`,
   );
-  const deleteAttempt = db.prepare('delete from push_attempts where id = ?');
-  const releaseJob = db.prepare(
+  const deleteAttempt = statement(db, 'delete from push_attempts where id = ?');
+  const releaseJob = statement(db, 
     `update push_jobs set state = 'queued', next_attempt_at = ?, lease_owner = null, lease_expires_at = null, attempt_count = attempt_count - 1, updated_at = ?
      where id = ? and state = 'running' and lease_owner = ?`,
   );
-  const bumpHour = db.prepare(
+  const bumpHour = statement(db, 
     `insert into push_outcome_hours (hour, succeeded, succeeded_with_warnings, failed, retried, cancelled) values (?, ?, ?, ?, ?, ?)
      on conflict (hour) do update set succeeded = succeeded + excluded.succeeded,
        succeeded_with_warnings = succeeded_with_warnings + excluded.succeeded_with_warnings,
        failed = failed + excluded.failed, retried = retried + excluded.retried, cancelled = cancelled + excluded.cancelled`,
   );
-  const insertExchange = db.prepare(
+  const insertExchange = statement(db, 
     `insert into push_exchanges (batch_id, seq, call, method, url, status, duration_ms, at, request_body, response_body, error, inputs)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const linkExchange = db.prepare('insert or ignore into push_attempt_exchanges (attempt_id, exchange_id) values (?, ?)');
-  const cancelRequestedOf = db.prepare(`select id from push_jobs where id in (select value from json_each(?)) and cancel_requested = 1`).pluck();
+  const linkExchange = statement(db, 'insert or ignore into push_attempt_exchanges (attempt_id, exchange_id) values (?, ?)');
+  const cancelRequestedOf = statement(db, `select id from push_jobs where id in (select value from json_each(?)) and cancel_requested = 1`).pluck();
 
   return {
     db,
@@ -279,9 +280,10 @@ export function createJobStore(db: Db) {
 
     /**
      * Stores step progress (HubSpot ids as soon as they are known), in one transaction with `also`
-     * (the exchanges that produced them). Throws when a job's lease is no longer ours.
+     * (the exchanges that produced them). Throws when a job's lease is no longer ours. `updated_at`
+     * moves with the job's state only (finish), not with every step.
      */
-    saveProgress(owner: string, now: number, updates: ReadonlyArray<{ jobId: number; progress: JobProgress }>, also?: () => void): void {
+    saveProgress(owner: string, _now: number, updates: ReadonlyArray<{ jobId: number; progress: JobProgress }>, also?: () => void): void {
       db.transaction(() => {
         also?.();
         for (const { jobId, progress: p } of updates) {
@@ -295,7 +297,6 @@ export function createJobStore(db: Db) {
             p.listId,
             p.listOutcome,
             JSON.stringify(p.steps),
-            now,
             jobId,
             owner,
           );
@@ -435,10 +436,10 @@ export function createJobStore(db: Db) {
     abandon(owner: string, now: number, jobs: readonly ClaimedJob[], message: string, delayMs: number): void {
       db.transaction(() => {
         for (const job of jobs) {
-          db.prepare(
+          statement(db, 
             `update push_attempts set status = 'interrupted', finished_at = ?, duration_ms = max(0, ? - started_at), error_message = ? where id = ? and status = 'running'`,
           ).run(now, now, message, job.attemptId);
-          db.prepare(
+          statement(db, 
             `update push_jobs set state = case when failure_count > 0 then 'retrying' else 'queued' end, next_attempt_at = ?, lease_owner = null, lease_expires_at = null, updated_at = ?
              where id = ? and state = 'running' and lease_owner = ?`,
           ).run(now + delayMs, now, job.id, owner);
@@ -448,7 +449,7 @@ export function createJobStore(db: Db) {
 
     /** Moves ready jobs into a waiting state (offline, reauthorize) with a reason; they keep their turn. */
     holdReady(state: 'waiting_for_network' | 'paused_reauthorize', reason: string, now: number): number {
-      return db.prepare(`update push_jobs set state = ?, state_reason = ?, updated_at = ? where state in ('queued', 'retrying')`).run(state, reason, now).changes;
+      return statement(db, `update push_jobs set state = ?, state_reason = ?, updated_at = ? where state in ('queued', 'retrying')`).run(state, reason, now).changes;
     },
 
     /** Waiting jobs go back to the queue: queued, or retrying when they had failed before. */
@@ -467,8 +468,8 @@ export function createJobStore(db: Db) {
      * expired. Read-only, so an idle queue polls without writing.
      */
     hasWork(now: number, owner: string, isAlive: (owner: string) => boolean = isLeaseOwnerAlive): boolean {
-      if (db.prepare(`select 1 from push_jobs where state in ('queued', 'retrying') and next_attempt_at <= ? limit 1`).get(now)) return true;
-      return (db.prepare(`select lease_owner, lease_expires_at from push_jobs where state = 'running'`).all() as Array<{ lease_owner: string | null; lease_expires_at: number | null }>).some(
+      if (statement(db, `select 1 from push_jobs where state in ('queued', 'retrying') and next_attempt_at <= ? limit 1`).get(now)) return true;
+      return (statement(db, `select lease_owner, lease_expires_at from push_jobs where state = 'running'`).all() as Array<{ lease_owner: string | null; lease_expires_at: number | null }>).some(
         (r) => r.lease_expires_at === null || r.lease_expires_at <= now || !r.lease_owner || (r.lease_owner !== owner && !isAlive(r.lease_owner)),
       );
     },
@@ -483,14 +484,14 @@ export function createJobStore(db: Db) {
 
     /** When the next queued or retrying job is due (null: none). */
     nextDueAt(): number | null {
-      const row = db.prepare(`select min(next_attempt_at) as at from push_jobs where state in ('queued', 'retrying')`).get() as { at: number | null };
+      const row = statement(db, `select min(next_attempt_at) as at from push_jobs where state in ('queued', 'retrying')`).get() as { at: number | null };
       return row.at;
     },
 
     /** Jobs in a state right now. */
     countIn(states: readonly JobState[]): Record<string, number> {
       const counts: Record<string, number> = {};
-      const rows = db.prepare(`select state, count(*) as n from push_jobs where state in (select value from json_each(?)) group by state`).all(JSON.stringify(states)) as Array<{
+      const rows = statement(db, `select state, count(*) as n from push_jobs where state in (select value from json_each(?)) group by state`).all(JSON.stringify(states)) as Array<{
         state: string;
         n: number;
       }>;
@@ -501,13 +502,13 @@ export function createJobStore(db: Db) {
     /** Jobs that reached a final state at or after `since`, by state. */
     finishedSince(since: number): Record<string, number> {
       const counts: Record<string, number> = {};
-      const rows = db.prepare('select state, count(*) as n from push_jobs where finished_at >= ? group by state').all(since) as Array<{ state: string; n: number }>;
+      const rows = statement(db, 'select state, count(*) as n from push_jobs where finished_at >= ? group by state').all(since) as Array<{ state: string; n: number }>;
       for (const row of rows) counts[row.state] = row.n;
       return counts;
     },
 
     get(jobId: number): JobRow | undefined {
-      return db.prepare('select * from push_jobs where id = ?').get(jobId) as JobRow | undefined;
+      return statement(db, 'select * from push_jobs where id = ?').get(jobId) as JobRow | undefined;
     },
   };
 }

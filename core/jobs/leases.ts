@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Db } from '../store/database.ts';
+import { statement } from './statements.ts';
 
 /**
  * Who holds a lease: `<host>/<pid>/<random>`. The host and pid let a restarted process on the same
@@ -41,9 +42,9 @@ export interface LeaseOptions {
 export function acquireLease(db: Db, name: string, owner: string, options: LeaseOptions): string | null {
   const isAlive = options.isAlive ?? isLeaseOwnerAlive;
   return db.transaction(() => {
-    const row = db.prepare('select owner, expires_at from push_leases where name = ?').get(name) as { owner: string; expires_at: number } | undefined;
+    const row = statement(db, 'select owner, expires_at from push_leases where name = ?').get(name) as { owner: string; expires_at: number } | undefined;
     if (row && row.owner !== owner && row.expires_at > options.now && isAlive(row.owner)) return row.owner;
-    db.prepare('insert into push_leases (name, owner, expires_at) values (?, ?, ?) on conflict (name) do update set owner = excluded.owner, expires_at = excluded.expires_at').run(
+    statement(db, 'insert into push_leases (name, owner, expires_at) values (?, ?, ?) on conflict (name) do update set owner = excluded.owner, expires_at = excluded.expires_at').run(
       name,
       owner,
       options.now + options.durationMs,
@@ -53,5 +54,5 @@ export function acquireLease(db: Db, name: string, owner: string, options: Lease
 }
 
 export function releaseLease(db: Db, name: string, owner: string): void {
-  db.prepare('delete from push_leases where name = ? and owner = ?').run(name, owner);
+  statement(db, 'delete from push_leases where name = ? and owner = ?').run(name, owner);
 }

@@ -35,6 +35,8 @@ export interface RunnerActivity {
   kind: 'batch' | 'idle' | 'offline' | 'online' | 'paused' | 'resumed' | 'held_elsewhere';
   finished?: number;
   calls?: number;
+  /** The states the batch's jobs ended in, counted. */
+  ended?: Record<string, number>;
 }
 
 export type RunnerMode = 'normal' | 'offline' | 'paused';
@@ -231,7 +233,10 @@ export class PushRunner {
           await this.nap(loop, Math.min(pollMs, 200));
           continue;
         }
-        this.options.onActivity?.(loop.workspaceId, { kind: 'batch', finished: outcome.claimed - (outcome.report?.released ?? 0), calls: outcome.calls });
+        const ended: Record<string, number> = {};
+        for (const e of outcome.report?.ended ?? []) ended[e.state] = (ended[e.state] ?? 0) + 1;
+        if (outcome.accessError) ended[outcome.accessError.code === 'auth_expired' ? 'paused_reauthorize' : outcome.accessError.code === 'offline' ? 'waiting_for_network' : 'failed'] = outcome.claimed;
+        this.options.onActivity?.(loop.workspaceId, { kind: 'batch', finished: outcome.claimed - (outcome.report?.released ?? 0), calls: outcome.calls, ended });
         const code = outcome.accessError?.code;
         if (outcome.report?.offline || code === 'offline') this.enter(loop, 'offline');
         else if (outcome.report?.reauthorize || code === 'auth_expired') this.enter(loop, 'paused');

@@ -1,4 +1,5 @@
 import type { Db } from '../store/database.ts';
+import { statement } from '../jobs/statements.ts';
 
 export interface CompanyEntry {
   companyId: string | null;
@@ -21,16 +22,16 @@ export type CompanyCache = ReturnType<typeof createCompanyCache>;
  * before it is sent; after a crash, a marked key is searched for before creating again.
  */
 export function createCompanyCache(db: Db) {
-  const select = db.prepare('select key, company_id, create_sent_at, created from push_companies where key in (select value from json_each(?))');
-  const markSent = db.prepare(
+  const select = statement(db, 'select key, company_id, create_sent_at, created from push_companies where key in (select value from json_each(?))');
+  const markSent = statement(db, 
     `insert into push_companies (key, company_id, create_sent_at, created, updated_at) values (?, null, ?, 0, ?)
      on conflict (key) do update set create_sent_at = excluded.create_sent_at, updated_at = excluded.updated_at`,
   );
-  const record = db.prepare(
+  const record = statement(db, 
     `insert into push_companies (key, company_id, create_sent_at, created, updated_at) values (?, ?, null, ?, ?)
      on conflict (key) do update set company_id = excluded.company_id, create_sent_at = null, created = max(created, excluded.created), updated_at = excluded.updated_at`,
   );
-  const forget = db.prepare('delete from push_companies where company_id = ?');
+  const forget = statement(db, 'delete from push_companies where company_id = ?');
 
   return {
     lookup(keys: readonly string[]): Map<string, CompanyEntry> {

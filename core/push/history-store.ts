@@ -4,6 +4,7 @@ import type { JobRow } from '../jobs/job-store.ts';
 import { searchQuery } from '../leads/lead-store.ts';
 import type { Db } from '../store/database.ts';
 import { type AttemptRow, type ExchangeRow, HISTORY_COLUMNS } from './job-view.ts';
+import { statement } from '../jobs/statements.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -45,8 +46,8 @@ export type HistoryStore = ReturnType<typeof createHistoryStore>;
  * matches stream by rowid. The chart reads hourly rollups kept in step with the attempts.
  */
 export function createHistoryStore(db: Db) {
-  const firstAtOrAfter = db.prepare('select id from push_attempts where started_at >= ? order by started_at, id limit 1').pluck();
-  const lastBefore = db.prepare('select id from push_attempts where started_at < ? order by started_at desc, id desc limit 1').pluck();
+  const firstAtOrAfter = statement(db, 'select id from push_attempts where started_at >= ? order by started_at, id limit 1').pluck();
+  const lastBefore = statement(db, 'select id from push_attempts where started_at < ? order by started_at desc, id desc limit 1').pluck();
 
   /**
    * A time range as an id range (attempt ids ascend with their start), so every filter index,
@@ -146,9 +147,9 @@ export function createHistoryStore(db: Db) {
       sql: `select ${columns} from ${p.from} ${p.where.sql.length ? `where ${p.where.sql.join(' and ')}` : ''} order by ${p.order} limit ?`,
       params: [...p.where.params, limit],
     }));
-    if (arms.length === 1) return db.prepare(arms[0]!.sql).all(...arms[0]!.params) as Array<Record<string, unknown>>;
+    if (arms.length === 1) return statement(db, arms[0]!.sql).all(...arms[0]!.params) as Array<Record<string, unknown>>;
     const sql = `${arms.map((a) => `select * from (${a.sql})`).join(' union all ')} order by id desc limit ?`;
-    return db.prepare(sql).all(...arms.flatMap((a) => a.params), limit) as Array<Record<string, unknown>>;
+    return statement(db, sql).all(...arms.flatMap((a) => a.params), limit) as Array<Record<string, unknown>>;
   }
 
   function jobWhere(filter: JobFilter): Where {
@@ -203,7 +204,7 @@ export function createHistoryStore(db: Db) {
       let total = 0;
       for (const p of parts) {
         const sql = `select count(*) as n from (select 1 from ${p.from} ${p.where.sql.length ? `where ${p.where.sql.join(' and ')}` : ''} limit ?)`;
-        total += (db.prepare(sql).get(...p.where.params, cap + 1 - total) as { n: number }).n;
+        total += (statement(db, sql).get(...p.where.params, cap + 1 - total) as { n: number }).n;
         if (total > cap) return { count: cap, capped: true };
       }
       return { count: total, capped: false };
@@ -222,7 +223,7 @@ export function createHistoryStore(db: Db) {
       } catch {
         throw new AppError('validation', `timeZone: "${timeZone}" is not a time zone.`);
       }
-      const rows = db.prepare('select * from push_outcome_hours where hour >= ? and hour < ? order by hour').all(start, end) as Array<{
+      const rows = statement(db, 'select * from push_outcome_hours where hour >= ? and hour < ? order by hour').all(start, end) as Array<{
         hour: number;
         succeeded: number;
         succeeded_with_warnings: number;
@@ -265,11 +266,11 @@ export function createHistoryStore(db: Db) {
     },
 
     attempt(attemptId: number): AttemptRow | undefined {
-      return db.prepare('select * from push_attempts where id = ?').get(attemptId) as AttemptRow | undefined;
+      return statement(db, 'select * from push_attempts where id = ?').get(attemptId) as AttemptRow | undefined;
     },
 
     attemptsOf(jobId: number): AttemptRow[] {
-      return db.prepare('select * from push_attempts where job_id = ? order by number, id').all(jobId) as AttemptRow[];
+      return statement(db, 'select * from push_attempts where job_id = ? order by number, id').all(jobId) as AttemptRow[];
     },
 
     exchangesOf(attemptIds: readonly number[]): Map<number, ExchangeRow[]> {
@@ -309,18 +310,18 @@ export function createHistoryStore(db: Db) {
     jobIds(filter: JobFilter, afterId: number, chunk: number): number[] {
       const where = jobWhere(filter);
       where.sql.push('j.id > ?');
-      return db.prepare(`select j.id from push_jobs j where ${where.sql.join(' and ')} order by j.id limit ?`).pluck().all(...where.params, afterId, chunk) as number[];
+      return statement(db, `select j.id from push_jobs j where ${where.sql.join(' and ')} order by j.id limit ?`).pluck().all(...where.params, afterId, chunk) as number[];
     },
 
     countJobs(filter: JobFilter): number {
       const where = jobWhere(filter);
-      return (db.prepare(`select count(*) as n from push_jobs j ${where.sql.length ? `where ${where.sql.join(' and ')}` : ''}`).get(...where.params) as { n: number }).n;
+      return (statement(db, `select count(*) as n from push_jobs j ${where.sql.length ? `where ${where.sql.join(' and ')}` : ''}`).get(...where.params) as { n: number }).n;
     },
 
     /** The newest job of each lead. */
     lastJobs(leadIds: readonly number[]): JobRow[] {
-      const statement = db.prepare('select * from push_jobs where lead_id = ? order by id desc limit 1');
-      return leadIds.map((id) => statement.get(id) as JobRow | undefined).filter((r): r is JobRow => r !== undefined);
+      const newest = statement(db, 'select * from push_jobs where lead_id = ? order by id desc limit 1');
+      return leadIds.map((id) => newest.get(id) as JobRow | undefined).filter((r): r is JobRow => r !== undefined);
     },
 
     /**
@@ -333,21 +334,21 @@ export function createHistoryStore(db: Db) {
      */
     prune(before: number, chunk = 1000): { attempts: number; jobs: number; more: boolean } {
       return db.transaction(() => {
-        const rows = db.prepare('select id from push_attempts where started_at < ? order by started_at limit ?').pluck().all(before, chunk) as number[];
-        db.prepare('delete from push_outcome_hours where hour < ?').run(Math.floor(before / HOUR_MS) * HOUR_MS);
+        const rows = statement(db, 'select id from push_attempts where started_at < ? order by started_at limit ?').pluck().all(before, chunk) as number[];
+        statement(db, 'delete from push_outcome_hours where hour < ?').run(Math.floor(before / HOUR_MS) * HOUR_MS);
         if (rows.length > 0) {
           const ids = JSON.stringify(rows);
-          const exchanges = db.prepare('select distinct exchange_id from push_attempt_exchanges where attempt_id in (select value from json_each(?))').pluck().all(ids) as number[];
+          const exchanges = statement(db, 'select distinct exchange_id from push_attempt_exchanges where attempt_id in (select value from json_each(?))').pluck().all(ids) as number[];
           // Links go with their attempts (on delete cascade).
-          db.prepare('delete from push_attempts where id in (select value from json_each(?))').run(ids);
+          statement(db, 'delete from push_attempts where id in (select value from json_each(?))').run(ids);
           if (exchanges.length > 0) {
-            db.prepare(
+            statement(db, 
               `delete from push_exchanges where id in (select value from json_each(?)) and not exists (select 1 from push_attempt_exchanges l where l.exchange_id = push_exchanges.id)`,
             ).run(JSON.stringify(exchanges));
           }
           return { attempts: rows.length, jobs: 0, more: true };
         }
-        const jobs = db.prepare('delete from push_jobs where id in (select id from push_jobs where finished_at < ? order by finished_at limit ?)').run(before, chunk).changes;
+        const jobs = statement(db, 'delete from push_jobs where id in (select id from push_jobs where finished_at < ? order by finished_at limit ?)').run(before, chunk).changes;
         return { attempts: 0, jobs, more: jobs === chunk };
       })();
     },
@@ -365,8 +366,8 @@ export function createHistoryStore(db: Db) {
     /** Recomputes the hourly rollups from the attempts (after bulk-loading history, e.g. a benchmark). */
     rebuildOutcomeHours(): void {
       db.transaction(() => {
-        db.prepare('delete from push_outcome_hours').run();
-        db.prepare(
+        statement(db, 'delete from push_outcome_hours').run();
+        statement(db, 
           `insert into push_outcome_hours (hour, succeeded, succeeded_with_warnings, failed, retried, cancelled)
            select (started_at / ${HOUR_MS}) * ${HOUR_MS} as hour,
              sum(status = 'succeeded'), sum(status = 'succeeded_with_warnings'), sum(status = 'failed'), sum(status = 'retrying'), sum(status = 'cancelled')

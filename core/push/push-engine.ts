@@ -16,6 +16,7 @@ import { type CompanyCache, createCompanyCache } from './company-cache.ts';
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
 import { toJobSummary } from './job-view.ts';
 import { type BatchReport, runPushBatch, storeError } from './push-batch.ts';
+import { statement } from '../jobs/statements.ts';
 
 export interface PushStores {
   db: Db;
@@ -78,7 +79,7 @@ export function createPushEngine(deps: PushEngineDeps) {
 
   function loadLeads(workspaceId: string, ids: readonly number[]): Map<number, Lead> {
     const { db } = deps.leads.open(workspaceId);
-    const rows = db.prepare('select * from leads where id in (select value from json_each(?))').all(JSON.stringify(ids)) as Parameters<typeof rowToLead>[0][];
+    const rows = statement(db, 'select * from leads where id in (select value from json_each(?))').all(JSON.stringify(ids)) as Parameters<typeof rowToLead>[0][];
     return new Map(rows.map((row) => [row.id, rowToLead(row)]));
   }
 

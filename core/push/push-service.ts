@@ -33,6 +33,7 @@ import { type Clock, isoAt } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import { linksFor, type Portal, titleOf, toAttemptDetail, toHistoryRow, toJobSummary, toLeadStatus } from './job-view.ts';
 import type { PushEngine } from './push-engine.ts';
+import { statement } from '../jobs/statements.ts';
 
 export interface PushServiceDeps {
   engine: PushEngine;
@@ -82,6 +83,8 @@ interface RunStats {
   /** When the current (or last) run began: from idle to busy. */
   runStartedAt: number | null;
   active: boolean;
+  /** Jobs of this run that reached a final state, counted as this process's runner ended them (null: not running here). */
+  ended: Record<string, number> | null;
   finished: RateWindow;
   calls: RateWindow;
   lastEmit: number;
@@ -112,7 +115,7 @@ export function createPushService(deps: PushServiceDeps) {
 
   function statsOf(workspaceId: string): RunStats {
     let s = stats.get(workspaceId);
-    if (!s) stats.set(workspaceId, (s = { runStartedAt: null, active: false, finished: new RateWindow(), calls: new RateWindow(), lastEmit: 0, timer: null }));
+    if (!s) stats.set(workspaceId, (s = { runStartedAt: null, active: false, ended: null, finished: new RateWindow(), calls: new RateWindow(), lastEmit: 0, timer: null }));
     return s;
   }
 
@@ -135,7 +138,10 @@ export function createPushService(deps: PushServiceDeps) {
     if (jobIds.length > 0) engine.emitJobs(workspaceId, jobIds);
     if (queued > 0) {
       const s = statsOf(workspaceId);
-      if (!s.active) s.runStartedAt = clock.now();
+      if (!s.active) {
+        s.runStartedAt = clock.now();
+        s.ended = {};
+      }
       s.active = true;
     }
     runner?.wake(workspaceId);
@@ -195,6 +201,7 @@ export function createPushService(deps: PushServiceDeps) {
     const now = clock.now();
     const column = byLead ? 'lead_id' : 'id';
     const message = reason === 'lead_deleted' ? 'The lead was deleted before it was pushed.' : 'Cancelled before it ran.';
+    let runningIds = 0;
     const changed = db.transaction(() => {
       const ended = db
         .prepare(
@@ -207,9 +214,12 @@ export function createPushService(deps: PushServiceDeps) {
         .prepare(`update push_jobs set cancel_requested = 1, updated_at = ? where ${column} in (select value from json_each(?)) and state = 'running' returning id`)
         .pluck()
         .all(now, ids) as number[];
+      runningIds = running.length;
       return [...ended, ...running];
     })();
     if (changed.length > 0) {
+      const s = statsOf(workspaceId);
+      if (s.ended) s.ended.cancelled = (s.ended.cancelled ?? 0) + changed.length - runningIds;
       engine.emitJobs(workspaceId, changed);
       emitProgress(workspaceId, true);
     }
@@ -223,11 +233,11 @@ export function createPushService(deps: PushServiceDeps) {
     const reset = (s: StepResult): StepResult => (s.outcome === 'failed' || s.outcome === 'not_run' ? { ...s, outcome: 'pending', label: 'Pending', error: null, at: null } : s);
     const steps = p.steps.map(reset);
     const now = clock.now();
-    const pending = db.prepare(`select id from push_jobs where lead_id = ? and state in ('queued', 'retrying', 'waiting_for_network', 'paused_reauthorize')`).get(row.lead_id) as
+    const pending = statement(db, `select id from push_jobs where lead_id = ? and state in ('queued', 'retrying', 'waiting_for_network', 'paused_reauthorize')`).get(row.lead_id) as
       | { id: number }
       | undefined;
     if (pending) return jobs.get(pending.id)!;
-    db.prepare(
+    statement(db, 
       `update push_jobs set state = 'queued', failure_count = 0, next_attempt_at = ?, cancel_requested = 0, cancel_reason = null, state_reason = null,
          error_code = null, error = null, finished_at = null, updated_at = ?, steps = ?,
          company_outcome = case when company_outcome = 'failed' then null else company_outcome end,
@@ -281,7 +291,10 @@ export function createPushService(deps: PushServiceDeps) {
     Object.assign(counts, jobs.countIn(['queued', 'running', 'retrying', 'waiting_for_network', 'paused_reauthorize']));
     const s = stats.get(workspaceId);
     if (s?.runStartedAt != null) {
-      const finished = jobs.finishedSince(s.runStartedAt);
+      // This process's runner counts what it ends (no query per progress event); when another process
+      // pushes the workspace, the database says.
+      const here = runner?.state(workspaceId);
+      const finished = s.ended && here?.serving && !here.heldElsewhere ? s.ended : jobs.finishedSince(s.runStartedAt);
       for (const state of FINAL_JOB_STATES) counts[state] = finished[state] ?? 0;
     }
     return counts;
@@ -295,7 +308,7 @@ export function createPushService(deps: PushServiceDeps) {
     const pending = counts.queued + counts.running + counts.retrying + counts.waiting_for_network + counts.paused_reauthorize;
     const leadsPerSecond = s.finished.perSecond(now);
     const ready = counts.queued + counts.running;
-    const nextRetry = (db.prepare(`select min(next_attempt_at) as at from push_jobs where state = 'retrying'`).get() as { at: number | null }).at;
+    const nextRetry = (statement(db, `select min(next_attempt_at) as at from push_jobs where state = 'retrying'`).get() as { at: number | null }).at;
     const runnerState = runner?.state(workspaceId);
     let allowed: number | null = null;
     const gateway = engine.gatewayOf(workspaceId);
@@ -342,7 +355,7 @@ export function createPushService(deps: PushServiceDeps) {
 
   function retentionDays(workspaceId: string): number {
     const { db } = stores(workspaceId);
-    const row = db.prepare('select value from settings where key = ?').get(RETENTION_KEY) as { value: string } | undefined;
+    const row = statement(db, 'select value from settings where key = ?').get(RETENTION_KEY) as { value: string } | undefined;
     const days = row ? Number(JSON.parse(row.value)) : DEFAULT_RETENTION_DAYS;
     return Number.isInteger(days) && days >= 1 ? days : DEFAULT_RETENTION_DAYS;
   }
@@ -442,7 +455,7 @@ export function createPushService(deps: PushServiceDeps) {
 
     saveSettings(workspaceId: string, settings: PushSettingsView): PushSettingsView {
       const { db } = stores(workspaceId);
-      db.prepare('insert into settings (key, value, updated_at) values (?, ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at').run(
+      statement(db, 'insert into settings (key, value, updated_at) values (?, ?, ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at').run(
         RETENTION_KEY,
         JSON.stringify(settings.retentionDays),
         isoAt(clock.now()),
@@ -474,15 +487,24 @@ export function createPushService(deps: PushServiceDeps) {
     },
 
     /** What the runner saw: feeds rates and progress events. */
-    onRunnerActivity(workspaceId: string, activity: { kind: string; finished?: number; calls?: number }): void {
+    onRunnerActivity(workspaceId: string, activity: { kind: string; finished?: number; calls?: number; ended?: Record<string, number> }): void {
       const s = statsOf(workspaceId);
       const now = clock.now();
       if (activity.kind === 'batch') {
-        if (!s.active) s.runStartedAt = now;
+        if (!s.active) {
+          s.runStartedAt = now;
+          s.ended = {};
+        }
         s.active = true;
+        s.ended ??= {};
+        for (const [state, n] of Object.entries(activity.ended ?? {})) s.ended[state] = (s.ended[state] ?? 0) + n;
         s.finished.add(now, activity.finished ?? 0);
         s.calls.add(now, activity.calls ?? 0);
         emitProgress(workspaceId);
+      } else if (['offline', 'online', 'paused', 'resumed'].includes(activity.kind)) {
+        // Ready jobs were held or let go all at once: clients reload what they show.
+        events.emit('push.onDidChangeJobs', { workspaceId, jobs: [], leadIds: [], bulk: true });
+        emitProgress(workspaceId, true);
       } else if (activity.kind !== 'idle' || s.active) {
         // An idle queue that was idle already says nothing (the runner polls every few seconds).
         emitProgress(workspaceId, true);

@@ -51,6 +51,7 @@ async function start(): Promise<void> {
       preferences: prefs.preferences,
       logger,
       electronVersion: process.versions.electron,
+      scheduleMirror: true,
       openExternal: async (url) => {
         if (!(await openExternalSafely(url))) throw new Error(`refused to open ${url}`);
       },
@@ -100,7 +101,16 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('before-quit', () => {
-  services?.close();
+// Quitting waits (briefly) for running syncs to stop at a checkpoint, so the next start resumes cleanly.
+let quitting = false;
+app.on('before-quit', (event) => {
+  const running = services;
+  if (!running || quitting) return;
+  event.preventDefault();
+  quitting = true;
   services = undefined;
+  const deadline = new Promise<void>((resolve) => setTimeout(resolve, 5000));
+  void Promise.race([running.shutdown(), deadline])
+    .catch(() => running.close())
+    .finally(() => app.quit());
 });

@@ -5,7 +5,10 @@ import { ConnectionBanner } from '../features/connections/connection-banner.tsx'
 import { FailedJobsBadge, HistoryPage } from '../features/history/history-page.tsx';
 import { LeadsPage } from '../features/leads/leads-page.tsx';
 import { MappingPage } from '../features/mapping/mapping-page.tsx';
+import { BillingPage } from '../features/billing/billing-page.tsx';
 import { OverviewPage } from '../features/overview/overview-page.tsx';
+import { RecordsPage } from '../features/records/records-page.tsx';
+import { SyncPage } from '../features/sync/sync-page.tsx';
 
 export interface WorkspacePageProps {
   workspace: Workspace;
@@ -25,6 +28,9 @@ export interface WorkspacePage {
 /** The pages of a workspace, in navigation order. A feature adds its page here. */
 export const workspacePages: WorkspacePage[] = [
   { id: 'overview', label: 'Overview', icon: 'overview', component: OverviewPage },
+  { id: 'records', label: 'Records', icon: 'database', component: RecordsPage },
+  { id: 'billing', label: 'Billing', icon: 'card', component: BillingPage },
+  { id: 'sync', label: 'Sync', icon: 'sync', component: SyncPage },
   { id: 'leads', label: 'Leads', icon: 'leads', component: LeadsPage },
   { id: 'mapping', label: 'Mapping', icon: 'mapping', component: MappingPage },
   { id: 'history', label: 'Sync History', icon: 'history', component: HistoryPage, badge: FailedJobsBadge },

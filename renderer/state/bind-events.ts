@@ -12,6 +12,8 @@ export function bindEvents(api: ApiClient, store: AppStore): () => void {
       store.setState({ workspaces: list.workspaces });
     }),
     api.on('app.onDidChangePreferences', (preferences) => store.setState({ preferences })),
+    api.on('mirror.onDidProgress', (event) => store.getState().applyMirrorProgress(event)),
+    api.on('mirror.onDidChange', (event) => store.getState().mirrorChanged(event.workspaceId, event.status !== undefined && event.status !== 'running')),
     api.on('connections.onDidChange', (connections) => store.getState().applyConnections(connections)),
     api.transport.onStatus((status) => {
       // Back from a lost host: changes may have been missed while away.

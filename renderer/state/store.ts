@@ -7,6 +7,7 @@ import { createLeadsSlice, type LeadsSlice } from '../features/leads/leads-slice
 import { createMappingSlice, type MappingSlice } from '../features/mapping/mapping-slice.ts';
 import { createAppSlice, type AppSlice } from './app-slice.ts';
 import { createConnectionsSlice, type ConnectionsSlice } from './connections-slice.ts';
+import { createMirrorSlice, type MirrorSlice } from './mirror-slice.ts';
 import { createUiSlice, type UiSlice } from './ui-slice.ts';
 import { createWorkspacesSlice, type WorkspacesSlice } from './workspaces-slice.ts';
 
@@ -15,7 +16,7 @@ export interface ApiSlice {
 }
 
 /** One store of typed slices. Features add a slice file and spread it here. */
-export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice & LeadsSlice & MappingSlice & ConnectionsSlice & HistorySlice;
+export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice & MirrorSlice & LeadsSlice & MappingSlice & ConnectionsSlice & HistorySlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: ApiClient): AppStore {
@@ -24,6 +25,7 @@ export function createAppStore(api: ApiClient): AppStore {
     ...createAppSlice(...a),
     ...createWorkspacesSlice(...a),
     ...createUiSlice(...a),
+    ...createMirrorSlice(...a),
     ...createLeadsSlice(...a),
     ...createMappingSlice(...a),
     ...createConnectionsSlice(...a),

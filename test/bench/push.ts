@@ -153,6 +153,8 @@ try {
   console.log(`   by call: ${byCall.map((c) => `${c.call} ${c.n}`).join(', ')}`);
   console.log(`   elapsed ${fmt(elapsed, 1)} s; ${fmt(LEADS / elapsed)} leads/s; ${fmt(calls / elapsed, 2)} calls/s of ${allowed} allowed = ${fmt(calls / elapsed / allowed, 3)}`);
   console.log(`   bound the limits imply: ${fmt(calls)} calls ÷ ${allowed}/s = ${fmt(bound, 1)} s → elapsed is ${fmt(elapsed / bound, 3)}× the bound (rolling-window bound ${windowBound} s: ${windows} windows of 190)`);
+  const ats = db.prepare('select at from push_exchanges order by at').pluck().all() as number[];
+  console.log(`   engine speed while not held by the budget: first ${Math.min(180, ats.length)} calls in ${fmt((ats[Math.min(179, ats.length - 1)]! - ats[0]!) / 1000, 1)} s`);
   console.log(`   429s: ${throttled} (budget saw ${budget.throttled}; it waited for a slot ${fmt(budget.waits)} times)`);
   services.close();
   gateway.close();

@@ -1,4 +1,5 @@
 import { createServices, type HostPorts, type Services } from '../../core/app/create-services.ts';
+import type { ProviderAccess } from '../../core/mirror/provider-access.ts';
 import { createManualClock, type ManualClock } from '../../core/ports/clock.ts';
 import { createMemoryLogger } from '../../core/ports/logger.ts';
 import { createMemoryPreferences } from '../../core/ports/preferences.ts';
@@ -14,7 +15,7 @@ export interface TestServices {
 }
 
 /** Core wired for tests: a temp data folder, memory secrets and preferences, a manual clock, outputs checked. */
-export function createTestServices(options: { clock?: ManualClock } & Partial<Pick<HostPorts, 'connections' | 'secrets' | 'sandbox' | 'openExternal' | 'dataDir'>> = {}): TestServices {
+export function createTestServices(options: { clock?: ManualClock; providers?: ProviderAccess } & Partial<Pick<HostPorts, 'connections' | 'secrets' | 'sandbox' | 'openExternal' | 'dataDir'>> = {}): TestServices {
   const temp = options.dataDir ? { dir: options.dataDir, cleanup: () => {} } : makeTempDir();
   const clock = options.clock ?? createManualClock();
   const logger = createMemoryLogger();
@@ -26,6 +27,8 @@ export function createTestServices(options: { clock?: ManualClock } & Partial<Pi
     clock,
     logger,
     validateOutput: true,
+    ...(options.providers ? { providers: options.providers } : {}),
+    mirrorRetryDelaysMs: [1, 1, 1],
     ...(options.connections ? { connections: options.connections } : {}),
     ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),

@@ -1,6 +1,8 @@
 // Validates electron-builder.yml and the packaged app without an Electron binary (none can be
 // downloaded here): packs `--dir` with a stand-in executable, fuses skipped (they patch the real
-// binary), then checks what the app.asar holds. Run after `electron-vite build`.
+// binary) and native modules not rebuilt for Electron (that needs Electron's headers from the
+// network; better-sqlite3 and keytar are N-API modules, so the Node build loads in Electron too),
+// then checks what the app.asar holds. Run after `electron-vite build`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,11 +21,11 @@ try {
   await build({
     projectDir: root,
     targets: Platform.LINUX.createTarget('dir'),
-    config: { ...config, electronDist: stand, electronFuses: null, directories: { ...config.directories, output } },
+    config: { ...config, electronDist: stand, electronFuses: null, npmRebuild: false, directories: { ...config.directories, output } },
   });
   const unpacked = path.join(output, 'linux-unpacked', 'resources');
   const entries = new Set(listPackage(path.join(unpacked, 'app.asar'), { isPack: false }).map((e) => e.replaceAll('\\', '/')));
-  const required = ['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html'];
+  const required = ['/package.json', '/out/main/index.js', '/out/main/record-writer-worker.js', '/out/preload/index.cjs', '/out/renderer/index.html'];
   const missing = required.filter((e) => !entries.has(e));
   const unpackedNative = fs.existsSync(path.join(unpacked, 'app.asar.unpacked', 'node_modules', 'better-sqlite3'));
   const sources = [...entries].filter((e) => /^\/(core|renderer|electron|test)\//.test(e));

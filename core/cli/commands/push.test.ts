@@ -125,7 +125,7 @@ describe('syncdesk push and jobs', () => {
 
   it('a push killed with SIGKILL mid-batch resumes in a new process: every job done, no contact or company twice', async (ctx) => {
     if (!keyring) ctx.skip();
-    const leads = 2400;
+    const leads = 1500;
     // Dedupe off: contacts are created (not upserted), so a create sent before the kill must be found, not repeated.
     const ws = await connectedWorkspace('killed', leads, { dedupe: false });
     const dbFile = path.join(ws.dataDir, 'workspaces', `${ws.id}.db`);
@@ -137,7 +137,7 @@ describe('syncdesk push and jobs', () => {
     const started = Date.now();
     let midBatch = false;
     while (Date.now() - started < 60_000) {
-      if (count('succeeded') >= 600 && count('running') > 0) {
+      if (count('succeeded') >= 400 && count('running') > 0) {
         midBatch = true;
         break;
       }

@@ -54,9 +54,7 @@ export const serveCommand: Command = {
     ctx.print(`Syncdesk console: ${address.url}`, { url: address.url, port: address.port, token: address.token, dataDir: ctx.dataDir });
     await ctx.stopped;
     await server.close();
-    // A batch in flight finishes and the push queue's lease is given back before the databases close.
-    await services.push.runner?.stop();
-    services.close();
+    await services.shutdown();
     return EXIT.ok;
   },
 };

@@ -168,7 +168,7 @@ export function HistoryPage({ workspace, param }: { workspace: Workspace; param?
               <div className="chart-card-head">
                 <h2 className="card-title">Outcomes over time</h2>
                 <TimeRangePicker />
-                <div className="segmented" role="radiogroup" aria-label="Bars per">
+                <div className="bar-size" role="radiogroup" aria-label="Bars per">
                   {(['auto', 'hour', 'day'] as const).map((size) => (
                     <button key={size} type="button" role="radio" aria-checked={chartSize === size} className={chartSize === size ? 'is-on' : ''} onClick={() => setChartSize(size)}>
                       {size === 'auto' ? 'Auto' : size === 'hour' ? 'By hour' : 'By day'}

@@ -1,0 +1,22 @@
+import type { ComponentType } from 'react';
+import type { RecordDetail } from '../../../core/contract/mirror.ts';
+import type { Workspace } from '../../../core/contract/workspaces.ts';
+
+export interface RecordSectionProps {
+  workspace: Workspace;
+  record: RecordDetail;
+}
+
+/**
+ * Extra cards of a record page, registered by other features — the push feature adds its lead
+ * push history ("sync card") for contacts here. Each section decides whether it applies.
+ */
+export interface RecordSection {
+  id: string;
+  /** Object types the section appears on. */
+  objectTypes: ReadonlyArray<RecordDetail['objectType']>;
+  component: ComponentType<RecordSectionProps>;
+}
+
+/** The registration point: `recordSections.push({ id, objectTypes, component })`. Empty until a feature registers. */
+export const recordSections: RecordSection[] = [];
