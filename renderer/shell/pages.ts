@@ -22,7 +22,7 @@ export interface WorkspacePage {
   icon: IconName;
   component: ComponentType<WorkspacePageProps>;
   /** A count beside the link (failed jobs…). */
-  badge?: ComponentType<{ workspaceId: string }>;
+  badge?: ComponentType<{ workspaceId: string; id: string }>;
 }
 
 /** The pages of a workspace, in navigation order. A feature adds its page here. */

@@ -5,13 +5,14 @@ import { selectActiveWorkspaceId, useAppStore } from '../state/store.ts';
 import { workspacePages } from './pages.ts';
 import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 
-function NavLink({ route, icon, label, active, badge }: { route: Route; icon: IconName; label: string; active: boolean; badge?: ReactNode }) {
+function NavLink({ route, icon, label, active, badge, describedBy }: { route: Route; icon: IconName; label: string; active: boolean; badge?: ReactNode; describedBy?: string }) {
   const navigate = useAppStore((s) => s.navigate);
   return (
     <a
       href={formatHash(route)}
       className={`nav-link${active ? ' is-active' : ''}`}
       aria-current={active ? 'page' : undefined}
+      aria-describedby={describedBy}
       onClick={(event) => {
         if (event.metaKey || event.ctrlKey || event.shiftKey) return;
         event.preventDefault();
@@ -45,7 +46,9 @@ export function Sidebar() {
               icon={page.icon}
               label={page.label}
               active={route.name === 'workspace' && route.page === page.id}
-              badge={page.badge ? <page.badge workspaceId={workspaceId} /> : undefined}
+              // The badge describes the link ("3 failed") without changing its name.
+              badge={page.badge ? <page.badge workspaceId={workspaceId} id={`nav-badge-${page.id}`} /> : undefined}
+              {...(page.badge ? { describedBy: `nav-badge-${page.id}` } : {})}
             />
           ))}
         </div>

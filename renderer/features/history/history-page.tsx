@@ -208,7 +208,7 @@ export function HistoryPage({ workspace, param }: { workspace: Workspace; param?
 }
 
 /** The navigation badge: failed jobs of the workspace. */
-export function FailedJobsBadge({ workspaceId }: { workspaceId: string }) {
+export function FailedJobsBadge({ workspaceId, id }: { workspaceId: string; id: string }) {
   const count = useAppStore((s) => s.history.failedJobs[workspaceId] ?? 0);
   const load = useAppStore((s) => s.historyLoadFailedCount);
   useEffect(() => {
@@ -216,8 +216,12 @@ export function FailedJobsBadge({ workspaceId }: { workspaceId: string }) {
   }, [load, workspaceId]);
   if (count === 0) return null;
   return (
-    <span className="nav-badge" title={`${fmt(count)} failed job${count === 1 ? '' : 's'}`} aria-label={`${fmt(count)} failed`} data-testid="failed-badge">
+    // Out of the link's name ("Sync History"), read as its description through aria-describedby.
+    <span className="nav-badge" title={`${fmt(count)} failed job${count === 1 ? '' : 's'}`} aria-hidden="true" data-testid="failed-badge">
       {count > 999 ? '999+' : count}
+      <span id={id} className="visually-hidden">
+        {fmt(count)} failed job{count === 1 ? '' : 's'}
+      </span>
     </span>
   );
 }
