@@ -28,6 +28,13 @@ import { createLeadService } from '../leads/lead-service.ts';
 import { createMappingHandlers } from '../mapping/mapping-handlers.ts';
 import { createMappingService } from '../mapping/mapping-service.ts';
 import type { HubSpotAccess } from '../mapping/property-catalogue.ts';
+import { createPushEngine, type PushEngineDeps } from '../push/push-engine.ts';
+import { createPushHandlers } from '../push/push-handlers.ts';
+import { type PushRunnerTuning, startPushRunner } from '../push/push-host.ts';
+import { createPushService } from '../push/push-service.ts';
+import { createEmbeddedReplaySandbox, createReplayRegistry, type ReplaySandbox } from '../support/replay-registry.ts';
+import { createSupportHandlers } from '../support/support-handlers.ts';
+import { createSupportService } from '../support/support-service.ts';
 import { createWorkspaceHandlers } from '../workspaces/workspace-handlers.ts';
 import { createWorkspaceService } from '../workspaces/workspace-service.ts';
 import { createAppHandlers } from './app-handlers.ts';
@@ -60,6 +67,10 @@ export interface HostPorts {
   connections?: Pick<ConnectionServiceDeps, 'oauth' | 'tokens' | 'timeoutMs'>;
   /** Overrides how mapping reaches a workspace's HubSpot (tests); default: the connections' ProviderAccess. */
   hubspot?: HubSpotAccess;
+  /** Push engine tuning: batch size, lease, the runner's waits and network probe (tests and benchmarks). */
+  push?: Pick<PushEngineDeps, 'batchSize' | 'leaseMs' | 'nameCulprits'> & { runner?: PushRunnerTuning; autoSyncQuietMs?: number };
+  /** Where bundle replays find sandbox portals (default: a sandbox started in this process on first use). */
+  replaySandbox?: ReplaySandbox;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -109,10 +120,18 @@ export function createServices(ports: HostPorts) {
   }
   // The connections domain is how everything reaches HubSpot and Stripe; tests and the development
   // seam (SYNCDESK_DEV_PROVIDERS) may hand in fixed access instead.
-  const providers: ProviderAccess = ports.providers ?? {
+  const hostProviders: ProviderAccess = ports.providers ?? {
     hubspot: ports.hubspot ?? ((workspaceId) => connections.access.hubspot(workspaceId)),
     stripe: (workspaceId) => connections.access.stripe(workspaceId),
     onDidChange: (listener) => connections.onDidChange((c) => listener(c.workspaceId)),
+  };
+  const replaySandbox = ports.replaySandbox ?? createEmbeddedReplaySandbox({ dataDir: path.join(paths.root, 'support', 'replay-sandbox'), logger: logger.child('replay.sandbox') });
+  const replays = createReplayRegistry({ dir: path.join(paths.root, 'support'), secrets: ports.secrets, sandbox: replaySandbox, clock, logger: logger.child('replays') });
+  // Support replays run in workspaces of their own that reach their replay's portal (a sandbox portal, or another workspace's).
+  const providers: ProviderAccess = {
+    hubspot: replays.access((workspaceId) => hostProviders.hubspot(workspaceId)),
+    stripe: (workspaceId) => hostProviders.stripe(workspaceId),
+    ...(hostProviders.onDidChange ? { onDidChange: (listener: (workspaceId: string) => void) => hostProviders.onDidChange!(listener) } : {}),
   };
   const database = (workspaceId: string) => workspaces.database(workspaceId);
   const catalogue = createCatalogue({ database, providers, clock, logger: logger.child('catalogue') });
@@ -143,7 +162,7 @@ export function createServices(ports: HostPorts) {
     stagingDir: path.join(paths.root, 'tmp', 'imports'),
   });
 
-  const hubspot: HubSpotAccess = ports.hubspot ?? ((workspaceId) => providers.hubspot(workspaceId));
+  const hubspot: HubSpotAccess = ports.hubspot ? replays.access(ports.hubspot) : (workspaceId) => providers.hubspot(workspaceId);
   const mapping = createMappingService({
     database: (id) => workspaces.database(id),
     leads,
@@ -152,6 +171,80 @@ export function createServices(ports: HostPorts) {
     events,
     clock,
     logger: logger.child('mapping'),
+  });
+
+  const pushEngine = createPushEngine({
+    database: (id) => workspaces.database(id),
+    leads,
+    mapping,
+    hubspot,
+    events,
+    clock,
+    logger: logger.child('push'),
+    ...(ports.push?.batchSize !== undefined ? { batchSize: ports.push.batchSize } : {}),
+    ...(ports.push?.leaseMs !== undefined ? { leaseMs: ports.push.leaseMs } : {}),
+    ...(ports.push?.nameCulprits !== undefined ? { nameCulprits: ports.push.nameCulprits } : {}),
+  });
+  const push = createPushService({
+    engine: pushEngine,
+    leads,
+    mapping,
+    events,
+    clock,
+    logger: logger.child('push'),
+    // Record links point at HubSpot's UI; the sandbox portal has none.
+    portal: (workspaceId) => {
+      const { portal, settings } = connections.view(workspaceId).hubspot;
+      return portal?.uiDomain && /^https:\/\/api(-\w+)?\.hubapi\.com/.test(settings.apiBase) ? { portalId: portal.portalId, uiDomain: portal.uiDomain } : null;
+    },
+    ...(ports.push?.autoSyncQuietMs !== undefined ? { autoSyncQuietMs: ports.push.autoSyncQuietMs } : {}),
+  });
+  /** Works the push queue while this host runs: every workspace, or the ones given (`syncdesk push`). */
+  const startPush = (only: 'all' | readonly string[] = 'all') =>
+    startPushRunner(
+      {
+        engine: pushEngine,
+        push,
+        hubspot,
+        events,
+        clock,
+        logger: logger.child('push.runner'),
+        workspaceIds: () => workspaces.list().workspaces.map((w) => w.id),
+        // Reauthorize pauses a workspace's jobs; Connected again resumes them (SPEC §1).
+        connectionChanges: (listener) => connections.onDidChange((c) => listener(c.workspaceId, c.hubspot.state)),
+        // With a test override of HubSpot access there is no connection state to ask.
+        ...(ports.hubspot ? {} : { connectionState: (workspaceId: string) => connections.view(workspaceId).hubspot.state }),
+        ...(ports.push?.runner ? { tuning: ports.push.runner } : {}),
+      },
+      only,
+    );
+  // The desktop app and the browser console push while they run.
+  if (ports.host === 'electron' || ports.host === 'serve') startPush('all');
+
+  const replayWorkspaces = new Set<string>();
+  const support = createSupportService({
+    dir: path.join(paths.root, 'support'),
+    workspaces,
+    leads,
+    mapping,
+    push,
+    replays,
+    hubspot,
+    info: () => info(),
+    // A bundle names the portal and the granted scopes, never the credentials.
+    connection: (workspaceId) => {
+      const { hubspot: h } = connections.view(workspaceId);
+      return { state: h.state, authKind: h.authKind, portalId: h.portal?.portalId ?? h.boundPortalId, uiDomain: h.portal?.uiDomain ?? null, scopes: h.scopes?.granted ?? [] };
+    },
+    ensureRunner: (ids) => {
+      // The desktop app and the console push every workspace, new ones included; other hosts (the CLI, tests) work the replays'.
+      if (ports.host === 'electron' || ports.host === 'serve') return;
+      for (const id of ids) replayWorkspaces.add(id);
+      startPush([...replayWorkspaces]);
+    },
+    events,
+    clock,
+    logger: logger.child('support'),
   });
 
   const sqliteVersion = (appDb.prepare('select sqlite_version() as v').get() as { v: string }).v;
@@ -179,6 +272,8 @@ export function createServices(ports: HostPorts) {
     ...createConnectionHandlers(connections, sandboxWorkspaces),
     ...createLeadHandlers(leads, leadImports),
     ...createMappingHandlers(mapping),
+    ...createPushHandlers(push),
+    ...createSupportHandlers(support),
   };
   const router = createRouter(handlers, { logger: logger.child('router'), validateOutput: ports.validateOutput ?? false });
 
@@ -203,19 +298,27 @@ export function createServices(ports: HostPorts) {
     leads,
     leadImports,
     mapping,
+    push,
+    pushEngine,
+    startPush,
+    support,
     info,
     /** Stops scheduled and running syncs (they keep their checkpoints), then closes. */
     async shutdown() {
       scheduler.stop();
-      await mirror.stopAll();
+      // A push batch in flight finishes and the queue leases are given back.
+      await Promise.all([mirror.stopAll(), push.runner?.stop()]);
       this.close();
     },
     close() {
       if (closed) return;
       closed = true;
       scheduler.stop();
+      void push.runner?.stop();
+      push.close();
       void connections.close();
       void sandbox?.close();
+      void replaySandbox.close();
       databases.closeAll();
       appDb.close();
     },

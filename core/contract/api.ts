@@ -5,6 +5,8 @@ import { leadMethods } from './leads.ts';
 import { mappingMethods } from './mapping.ts';
 import { catalogueMethods } from './catalogue.ts';
 import { billingMethods, mirrorMethods, recordMethods } from './mirror.ts';
+import { pushMethods } from './push.ts';
+import { supportMethods } from './support.ts';
 import { workspaceMethods } from './workspaces.ts';
 
 /**
@@ -21,6 +23,8 @@ export const api = {
   ...connectionMethods,
   ...leadMethods,
   ...mappingMethods,
+  ...pushMethods,
+  ...supportMethods,
 };
 
 export type Api = typeof api;

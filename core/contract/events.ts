@@ -4,6 +4,8 @@ import { connectionEvents } from './connections.ts';
 import { leadEvents } from './leads.ts';
 import { mappingEvents } from './mapping.ts';
 import { mirrorEvents } from './mirror.ts';
+import { pushEvents } from './push.ts';
+import { supportEvents } from './support.ts';
 import { workspaceEvents } from './workspaces.ts';
 
 /** Every event core pushes to clients: `domain.onDidX` → payload schema. */
@@ -14,6 +16,8 @@ export const events = {
   ...connectionEvents,
   ...leadEvents,
   ...mappingEvents,
+  ...pushEvents,
+  ...supportEvents,
 };
 
 export type Events = typeof events;

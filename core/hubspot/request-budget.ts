@@ -198,8 +198,13 @@ export function createRequestBudget(options: RequestBudgetOptions) {
   };
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The local date in `timeZone` (formatters are costly to build: one per zone, kept). */
 function dayOf(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  let format = dayFormats.get(timeZone);
+  if (!format) dayFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return format.format(ms);
 }
 
 /** The next midnight in `timeZone`, as an ISO instant. */

@@ -31,6 +31,12 @@ const paths = {
   send: 'M4 12 20 4l-6 16-3-7-7-1Zm7 1 9-9',
   refresh: 'M20 11a8 8 0 0 0-14.9-3.5M4 4v4h4m-4 5a8 8 0 0 0 14.9 3.5M20 20v-4h-4',
   fields: 'M4 6h10m4 0h2M4 12h4m4 0h8M4 18h12m4 0h0M16 4v4M10 10v4M18 16v4',
+  history: 'M3 12a9 9 0 1 0 2.6-6.4M3 4v4h4m5-1v5l3 2',
+  copy: 'M9 9h10v11H9V9Zm-4 6V4h10',
+  external: 'M14 4h6v6m0-6-9 9M19 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1h5',
+  play: 'M7 5v14l11-7L7 5Z',
+  bug: 'M8 8a4 4 0 0 1 8 0v7a4 4 0 0 1-8 0V8Zm4 0v11M4 13h4m8 0h4M5 8l3 2m11-2-3 2M5 19l3-2m11 2-3-2',
+  stop: 'M7 7h10v10H7V7Z',
 } as const;
 
 export type IconName = keyof typeof paths;

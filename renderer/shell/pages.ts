@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { Workspace } from '../../core/contract/workspaces.ts';
 import type { IconName } from '../components/icons.tsx';
 import { ConnectionBanner } from '../features/connections/connection-banner.tsx';
+import { FailedJobsBadge, HistoryPage } from '../features/history/history-page.tsx';
 import { LeadsPage } from '../features/leads/leads-page.tsx';
 import { MappingPage } from '../features/mapping/mapping-page.tsx';
 import { BillingPage } from '../features/billing/billing-page.tsx';
@@ -20,6 +21,8 @@ export interface WorkspacePage {
   label: string;
   icon: IconName;
   component: ComponentType<WorkspacePageProps>;
+  /** A count beside the link (failed jobs…). */
+  badge?: ComponentType<{ workspaceId: string; id: string }>;
 }
 
 /** The pages of a workspace, in navigation order. A feature adds its page here. */
@@ -30,6 +33,7 @@ export const workspacePages: WorkspacePage[] = [
   { id: 'sync', label: 'Sync', icon: 'sync', component: SyncPage },
   { id: 'leads', label: 'Leads', icon: 'leads', component: LeadsPage },
   { id: 'mapping', label: 'Mapping', icon: 'mapping', component: MappingPage },
+  { id: 'history', label: 'Sync History', icon: 'history', component: HistoryPage, badge: FailedJobsBadge },
 ];
 
 /** Banners shown above every page of a workspace (connection state, paused jobs…). */

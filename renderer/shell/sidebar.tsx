@@ -1,16 +1,18 @@
+import type { ReactNode } from 'react';
 import { Icon, type IconName } from '../components/icons.tsx';
 import { formatHash, type Route } from '../state/route.ts';
 import { selectActiveWorkspaceId, useAppStore } from '../state/store.ts';
 import { workspacePages } from './pages.ts';
 import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 
-function NavLink({ route, icon, label, active }: { route: Route; icon: IconName; label: string; active: boolean }) {
+function NavLink({ route, icon, label, active, badge, describedBy }: { route: Route; icon: IconName; label: string; active: boolean; badge?: ReactNode; describedBy?: string }) {
   const navigate = useAppStore((s) => s.navigate);
   return (
     <a
       href={formatHash(route)}
       className={`nav-link${active ? ' is-active' : ''}`}
       aria-current={active ? 'page' : undefined}
+      aria-describedby={describedBy}
       onClick={(event) => {
         if (event.metaKey || event.ctrlKey || event.shiftKey) return;
         event.preventDefault();
@@ -19,6 +21,7 @@ function NavLink({ route, icon, label, active }: { route: Route; icon: IconName;
     >
       <Icon name={icon} />
       <span>{label}</span>
+      {badge}
     </a>
   );
 }
@@ -43,6 +46,9 @@ export function Sidebar() {
               icon={page.icon}
               label={page.label}
               active={route.name === 'workspace' && route.page === page.id}
+              // The badge describes the link ("3 failed") without changing its name.
+              badge={page.badge ? <page.badge workspaceId={workspaceId} id={`nav-badge-${page.id}`} /> : undefined}
+              {...(page.badge ? { describedBy: `nav-badge-${page.id}` } : {})}
             />
           ))}
         </div>

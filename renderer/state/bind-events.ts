@@ -1,4 +1,5 @@
 import type { ApiClient } from '../api/client.ts';
+import { bindHistoryEvents } from '../features/history/history-events.ts';
 import { bindLeadsEvents } from '../features/leads/leads-events.ts';
 import { bindMappingEvents } from '../features/mapping/mapping-events.ts';
 import type { AppStore } from './store.ts';
@@ -30,6 +31,7 @@ export function bindEvents(api: ApiClient, store: AppStore): () => void {
     }),
     bindLeadsEvents(api, store),
     bindMappingEvents(api, store),
+    bindHistoryEvents(api, store),
   ];
   return () => disposers.forEach((dispose) => dispose());
 }

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { createContext, useContext } from 'react';
 import type { ApiClient } from '../api/client.ts';
+import { createHistorySlice, type HistorySlice } from '../features/history/history-slice.ts';
 import { createLeadsSlice, type LeadsSlice } from '../features/leads/leads-slice.ts';
 import { createMappingSlice, type MappingSlice } from '../features/mapping/mapping-slice.ts';
 import { createAppSlice, type AppSlice } from './app-slice.ts';
@@ -15,7 +16,7 @@ export interface ApiSlice {
 }
 
 /** One store of typed slices. Features add a slice file and spread it here. */
-export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice & MirrorSlice & LeadsSlice & MappingSlice & ConnectionsSlice;
+export type AppState = ApiSlice & AppSlice & WorkspacesSlice & UiSlice & MirrorSlice & LeadsSlice & MappingSlice & ConnectionsSlice & HistorySlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(api: ApiClient): AppStore {
@@ -28,6 +29,7 @@ export function createAppStore(api: ApiClient): AppStore {
     ...createLeadsSlice(...a),
     ...createMappingSlice(...a),
     ...createConnectionsSlice(...a),
+    ...createHistorySlice(...a),
   }));
 }
 

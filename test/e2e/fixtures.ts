@@ -1,5 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { type ConsoleHost, startConsoleHost } from './console-host.ts';
+import { HistoryPage } from './pages/history-page.ts';
 import { ShellPage } from './pages/shell-page.ts';
 
 interface Fixtures {
@@ -7,6 +8,9 @@ interface Fixtures {
   host: ConsoleHost;
   /** The console opened in the browser, ready. */
   shell: ShellPage;
+  /** The console with a workspace connected to the embedded sandbox portal (Try the sandbox), open. */
+  sandboxWorkspace: ShellPage;
+  history: HistoryPage;
 }
 
 export const test = base.extend<Fixtures>({
@@ -20,6 +24,14 @@ export const test = base.extend<Fixtures>({
     const shell = new ShellPage(page);
     await shell.open(host.url);
     await use(shell);
+  },
+  sandboxWorkspace: async ({ page, shell }, use) => {
+    await page.getByTestId('try-sandbox').click();
+    await expect(page.getByTestId('connection-banner')).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
+    await use(shell);
+  },
+  history: async ({ page }, use) => {
+    await use(new HistoryPage(page));
   },
 });
 

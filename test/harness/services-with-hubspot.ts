@@ -1,4 +1,4 @@
-import { createServices, type Services } from '../../core/app/create-services.ts';
+import { createServices, type HostPorts, type Services } from '../../core/app/create-services.ts';
 import type { MethodInput, MethodName, MethodOutput } from '../../core/contract/api.ts';
 import type { AppErrorData } from '../../core/contract/errors.ts';
 import { AppError } from '../../core/errors.ts';
@@ -16,6 +16,8 @@ export interface ServicesWithHubSpot {
   events: Array<{ event: string; payload: unknown }>;
   /** false: every workspace answers not_connected, as an unconnected one does. */
   setConnected(connected: boolean): void;
+  /** Every workspace reaches HubSpot through this gateway from now on. */
+  setGateway(gateway: HubSpotGateway): void;
   /** A call through the router, as the renderer makes it (input and output checked against the contract). */
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   /** The error a call fails with (throws if it succeeds). */
@@ -27,10 +29,12 @@ export interface ServicesWithHubSpot {
  * Core whose workspaces all reach HubSpot through `gateway` (a sandbox's): what a connected
  * workspace looks like until the connections domain provides the gateways.
  */
-export function createServicesWithHubSpot(gateway: HubSpotGateway): ServicesWithHubSpot {
-  const temp = makeTempDir();
-  const clock = createManualClock();
+export function createServicesWithHubSpot(gateway: HubSpotGateway, ports: Pick<HostPorts, 'push' | 'clock'> & { dataDir?: string } = {}): ServicesWithHubSpot {
+  const { dataDir, ...hostPorts } = ports;
+  const temp = dataDir ? { dir: dataDir, cleanup: () => {} } : makeTempDir();
+  const clock = (hostPorts.clock as ManualClock | undefined) ?? createManualClock();
   let connected = true;
+  let current = gateway;
   const events: ServicesWithHubSpot['events'] = [];
   const services = createServices({
     dataDir: temp.dir,
@@ -40,9 +44,10 @@ export function createServicesWithHubSpot(gateway: HubSpotGateway): ServicesWith
     clock,
     logger: createMemoryLogger(),
     validateOutput: true,
+    ...hostPorts,
     hubspot: async () => {
       if (!connected) throw new AppError('not_connected', "HubSpot isn't connected for this workspace.", { retryable: false });
-      return gateway;
+      return current;
     },
   });
   services.events.subscribe((event, payload) => events.push({ event, payload }));
@@ -52,6 +57,9 @@ export function createServicesWithHubSpot(gateway: HubSpotGateway): ServicesWith
     events,
     setConnected: (value) => {
       connected = value;
+    },
+    setGateway: (value) => {
+      current = value;
     },
     async call(method, input) {
       const result = await services.router.handle(method, input, { client: 'test' });

@@ -22,6 +22,17 @@ export function bindLeadsEvents(api: ApiClient, store: AppStore): () => void {
       const { leads } = store.getState();
       if (leads.query.workspaceId === workspaceId) store.setState({ leads: { ...leads, fields } });
     }),
+    api.on('push.onDidChangeJobs', ({ workspaceId, jobs, leadIds, bulk }) => {
+      const { leads } = store.getState();
+      if (leads.query.workspaceId !== workspaceId) return;
+      if (jobs.length > 0) store.getState().leadsApplyJobs(jobs);
+      if (bulk) {
+        // More changed than the event lists: read the loaded rows' status again.
+        const loaded = Object.values(leads.pages).flatMap((p) => p.items.map((l) => l.id));
+        const listed = new Set(leadIds);
+        void store.getState().leadsLoadSyncStatus(loaded.filter((id) => !listed.has(id)));
+      }
+    }),
     api.on('leads.onDidImportProgress', (status) => {
       const { leads } = store.getState();
       store.setState({ leads: { ...leads, imports: { ...leads.imports, [status.importId]: status } } });

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { CustomField, ImportStatus, Lead, LeadSort, LeadSortField } from '../../../core/contract/leads.ts';
+import type { JobSummary, LeadSyncStatus } from '../../../core/contract/push.ts';
 import { errorMessage } from '../../api/client.ts';
 import type { AppState } from '../../state/store.ts';
 
@@ -39,6 +40,8 @@ export interface LeadsState {
   fields: CustomField[];
   /** Progress of imports, by import id, as core reports it. */
   imports: Record<string, ImportStatus>;
+  /** The last push of each loaded lead (the Sync column); leads never pushed are absent. */
+  syncStatus: Record<string, LeadSyncStatus>;
 }
 
 export interface LeadsSlice {
@@ -55,6 +58,10 @@ export interface LeadsSlice {
   leadsSelectAllMatching(): void;
   leadsClearSelection(): void;
   leadsLoadFields(): Promise<void>;
+  /** Reads the sync status of these leads (the loaded rows) from core. */
+  leadsLoadSyncStatus(ids: readonly string[]): Promise<void>;
+  /** Jobs changed: their leads' sync status is what they say now. */
+  leadsApplyJobs(jobs: readonly JobSummary[]): void;
 }
 
 const emptySelection = (): LeadSelection => ({ mode: 'ids', ids: {} });
@@ -70,6 +77,21 @@ export function initialLeadsState(): LeadsState {
     anchor: null,
     fields: [],
     imports: {},
+    syncStatus: {},
+  };
+}
+
+/** A job as the Sync column shows it. */
+export function syncStatusOf(job: JobSummary): LeadSyncStatus {
+  return {
+    leadId: job.leadId,
+    jobId: job.jobId,
+    state: job.state,
+    errorCode: job.error?.code ?? null,
+    errorTitle: job.error?.title ?? null,
+    cancelReason: job.cancelReason,
+    contactId: job.contactId,
+    updatedAt: job.updatedAt,
   };
 }
 
@@ -122,6 +144,7 @@ export const createLeadsSlice: StateCreator<AppState, [], [], LeadsSlice> = (set
           for (const far of kept.slice(MAX_PAGES)) delete pages[far];
           return { pages, error: null, ...(result.total !== undefined ? { total: result.total } : {}) };
         });
+        void get().leadsLoadSyncStatus(result.items.map((l) => l.id));
       })
       .catch((error: unknown) => {
         if (get().leads.generation === generation) patch({ error: errorMessage(error) });
@@ -231,6 +254,38 @@ export const createLeadsSlice: StateCreator<AppState, [], [], LeadsSlice> = (set
 
     leadsClearSelection() {
       patch({ selection: emptySelection(), anchor: null });
+    },
+
+    async leadsLoadSyncStatus(ids) {
+      const workspaceId = get().leads.query.workspaceId;
+      if (!workspaceId || ids.length === 0) return;
+      try {
+        for (let i = 0; i < ids.length; i += 500) {
+          const part = ids.slice(i, i + 500);
+          const { statuses } = await get().api.call('push.leadStatuses', { workspaceId, leadIds: part });
+          if (get().leads.query.workspaceId !== workspaceId) return;
+          patch((s) => {
+            const next = { ...s.syncStatus };
+            for (const id of part) delete next[id];
+            for (const status of statuses) next[status.leadId] = status;
+            return { syncStatus: next };
+          });
+        }
+      } catch {
+        // The column stays as it was; the rows matter more than their sync status.
+      }
+    },
+
+    leadsApplyJobs(jobs) {
+      patch((s) => {
+        const next = { ...s.syncStatus };
+        for (const job of jobs) {
+          const current = next[job.leadId];
+          // A lead's newest job speaks for it.
+          if (!current || Number(job.jobId) >= Number(current.jobId)) next[job.leadId] = syncStatusOf(job);
+        }
+        return { syncStatus: next };
+      });
     },
 
     async leadsLoadFields() {

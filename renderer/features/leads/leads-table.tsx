@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, type MouseEvent, useEffect, useMemo, useRef, useState } from 'react';
 import type { CustomField, Lead, LeadSortField } from '../../../core/contract/leads.ts';
+import { CANCEL_REASON_LABELS, JOB_STATE_LABELS, type JobState, type LeadSyncStatus } from '../../../core/contract/push.ts';
 import { Icon } from '../../components/icons.tsx';
 import { formatDateTime, formatRelative } from '../../components/time.ts';
 import { useAppStore } from '../../state/store.ts';
@@ -20,6 +21,8 @@ const STANDARD_COLUMNS: Column[] = [
   { key: 'firstName', label: 'First name', width: 140, sort: 'firstName', value: (l) => l.firstName },
   { key: 'lastName', label: 'Last name', width: 150, sort: 'lastName', value: (l) => l.lastName },
   { key: 'email', label: 'Email', width: 250, sort: 'email', value: (l) => l.email },
+  // Filled from the lead's last push (see SyncTag), not from the lead.
+  { key: 'sync', label: 'Sync', width: 190, value: () => '' },
   { key: 'company', label: 'Company', width: 200, sort: 'company', value: (l) => l.company },
   { key: 'phone', label: 'Phone', width: 160, sort: 'phone', value: (l) => l.phone },
   { key: 'jobTitle', label: 'Job title', width: 170, sort: 'jobTitle', value: (l) => l.jobTitle },
@@ -35,6 +38,30 @@ function columnsFor(fields: readonly CustomField[]): Column[] {
     ...fields.map((f) => ({ key: `custom.${f.key}`, label: f.label, width: 160, value: (l: Lead) => l.custom[f.key] ?? '' })),
     { key: 'updatedAt', label: 'Updated', width: 130, sort: 'updatedAt' as const, value: (l: Lead) => formatRelative(l.updatedAt) },
   ];
+}
+
+const SYNC_TONE: Record<JobState, string> = {
+  queued: 'tag-info',
+  running: 'tag-info',
+  retrying: 'tag-warning',
+  succeeded: 'tag-success',
+  succeeded_with_warnings: 'tag-warning',
+  failed: 'tag-danger',
+  cancelled: '',
+  waiting_for_network: 'tag-warning',
+  paused_reauthorize: 'tag-warning',
+};
+
+/** The lead's last push: its state, and for a failure the error's title. */
+function SyncTag({ status }: { status: LeadSyncStatus | undefined }) {
+  if (!status) return <span className="faint">Not pushed</span>;
+  const label = status.state === 'cancelled' && status.cancelReason ? CANCEL_REASON_LABELS[status.cancelReason] : JOB_STATE_LABELS[status.state];
+  const title = status.errorTitle ? `${label}: ${status.errorTitle}` : label;
+  return (
+    <span className={`tag ${SYNC_TONE[status.state]}`} title={title} data-testid="lead-sync" data-state={status.state}>
+      {status.state === 'failed' && status.errorTitle ? status.errorTitle : label}
+    </span>
+  );
 }
 
 interface LeadsTableProps {
@@ -56,6 +83,7 @@ export function LeadsTable({ onOpen, onDelete }: LeadsTableProps) {
   const toggleSort = useAppStore((s) => s.leadsToggleSort);
   const click = useAppStore((s) => s.leadsClick);
   const state = useAppStore((s) => s.leads);
+  const syncStatus = state.syncStatus;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
 
@@ -229,6 +257,13 @@ export function LeadsTable({ onOpen, onDelete }: LeadsTableProps) {
                 ) : null}
               </div>
               {columns.map((c) => {
+                if (c.key === 'sync') {
+                  return (
+                    <div key={c.key} role="gridcell" className="leads-cell">
+                      <SyncTag status={syncStatus[lead.id]} />
+                    </div>
+                  );
+                }
                 const value = c.value(lead);
                 const problem = lead.problems.find((p) => p.field === c.key || `custom.${p.field}` === c.key);
                 return (

@@ -41,6 +41,6 @@ export class ShellPage {
   }
 
   async navigate(label: string): Promise<void> {
-    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
   }
 }

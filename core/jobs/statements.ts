@@ -1,0 +1,22 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../store/database.ts';
+
+const caches = new WeakMap<Db, Map<string, Statement>>();
+const MAX_CACHED = 500;
+
+/**
+ * A prepared statement for this SQL on this database, prepared once: the queue and history run
+ * the same few statements for every batch and page, and preparing is a large share of their cost.
+ * (History queries vary with their filters, so the cache is bounded.)
+ */
+export function statement(db: Db, sql: string): Statement {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  let prepared = cache.get(sql);
+  if (!prepared) {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    prepared = db.prepare(sql);
+    cache.set(sql, prepared);
+  }
+  return prepared;
+}

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '../fixtures.ts';
+
+const PLANS_CSV = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'csv', 'plans.csv');
+
+test('pushes leads, shows the failures in Sync History, and after fixing the mapping Retry all failed succeeds; the bundle replays', async ({ page, sandboxWorkspace: shell, history }, testInfo) => {
+  test.setTimeout(180_000);
+  // Three leads with a Plan field ("Professional", "Platinum", "Starter").
+  await shell.navigate('Leads');
+  await page.getByTestId('leads-empty').getByRole('button', { name: 'Import CSV' }).click();
+  const wizard = page.getByTestId('import-wizard');
+  await wizard.getByTestId('import-file').setInputFiles(PLANS_CSV);
+  await wizard.getByRole('button', { name: 'Next: assign columns' }).click();
+  await wizard.getByLabel('Lead field for Plan').selectOption({ label: 'New custom field…' });
+  await wizard.getByTestId('import-start').click();
+  await wizard.getByRole('button', { name: /Done|Close/ }).click();
+
+  // Map Plan to the portal's "Plan interest" dropdown as it is: its options are lower-case, so every value is refused.
+  await shell.navigate('Mapping');
+  await page.getByRole('button', { name: 'Refresh properties' }).first().click();
+  await expect(page.getByTestId('properties-age')).toContainText('Properties read');
+  await page.getByRole('button', { name: 'Add mapping' }).first().click();
+  const row = page.getByTestId('contact-rows').getByTestId('mapping-row').last();
+  await row.getByLabel('Lead field of row 9').selectOption({ label: 'Plan' });
+  await row.getByRole('button', { name: 'Property of row 9' }).click();
+  await page.getByRole('searchbox', { name: 'Search properties' }).fill('Plan interest');
+  await page.keyboard.press('Enter');
+  await expect(row.getByTestId('row-problem')).toContainText("aren't options of Plan interest");
+  await page.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(page.getByTestId('save-bar')).toBeHidden();
+
+  // Push: three failures in Sync History, with the plain-language title and the badge.
+  await shell.navigate('Sync History');
+  await history.pushAll();
+  await expect(history.rows.filter({ hasText: 'Failed' })).toHaveCount(3, { timeout: 30_000 });
+  await expect(history.badge).toHaveText('3');
+  await history.errorsOnly();
+  await expect(history.rows).toHaveCount(3);
+  await expect(history.row('Grace Hopper').getByTestId('history-error')).toContainText('HubSpot rejected a value');
+  await history.page.getByTestId('history-table').focus();
+  await page.keyboard.press('Enter');
+  await expect(history.detail).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(history.detail).toBeHidden();
+
+  await history.openJob('Grace Hopper');
+  const error = history.detail.getByTestId('error-card');
+  await expect(error).toContainText('HubSpot rejected a value');
+  await expect(error).toContainText('Platinum');
+  await expect(error).toContainText('Add the option in HubSpot, map the field to a text property, or fix the lead.');
+  await expect(history.detail.getByTestId('step-contact')).toContainText('Failed');
+
+  // Report an issue: the bundle downloads; kept for the replay below.
+  await history.detail.getByRole('button', { name: 'Report an issue' }).click();
+  const report = page.getByTestId('report-dialog');
+  await report.getByLabel('What happened? (optional)').fill('Plans never reach HubSpot');
+  const [download] = await Promise.all([page.waitForEvent('download'), report.getByRole('button', { name: 'Save support bundle' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^syncdesk-bundle-job\d+-\d{4}-\d{2}-\d{2}-masked\.json$/);
+  const bundleFile = testInfo.outputPath('bundle.json');
+  await download.saveAs(bundleFile);
+  expect(fs.readFileSync(bundleFile, 'utf8')).not.toContain('grace@navy.example');
+  await expect(report.getByTestId('report-saved')).toContainText('personal data masked');
+  await report.getByRole('button', { name: 'Done' }).click();
+  await history.closeJob();
+
+  // Fix the mapping: map the lead values onto the dropdown's options.
+  await shell.navigate('Mapping');
+  const planRow = page.getByTestId('contact-rows').getByTestId('mapping-row').last();
+  await planRow.getByRole('button', { name: 'Map these values' }).click();
+  const transforms = page.getByTestId('transforms-dialog');
+  await transforms.getByLabel('Option for Professional').selectOption('professional');
+  await transforms.getByLabel('Option for Platinum').selectOption('enterprise');
+  await transforms.getByLabel('Option for Starter').selectOption('starter');
+  await transforms.getByRole('button', { name: 'Apply' }).click();
+  await expect(planRow.getByTestId('row-problem')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(page.getByTestId('save-bar')).toBeHidden();
+
+  // Retry all failed (with its preview count): each job's second attempt succeeds.
+  await shell.navigate('Sync History');
+  await history.errorsOnly(false);
+  await history.retryFailed(3);
+  await expect(history.rows.filter({ hasText: 'Succeeded' }).filter({ hasText: '#2' })).toHaveCount(3, { timeout: 30_000 });
+  await expect(history.badge).toBeHidden();
+  await history.openJob('Grace Hopper');
+  await expect(history.detail.getByTestId('status-tag').first()).toHaveText('Succeeded');
+  await expect(history.detail.getByTestId('step-contact')).toContainText(/Created|Updated/);
+  await expect(history.detail.getByTestId('attempt')).toHaveCount(2);
+  await history.closeJob();
+
+  // The support agent's side: import the bundle and replay it against a sandbox portal seeded from it.
+  await page.getByRole('button', { name: 'Support bundles' }).click();
+  await page.getByTestId('bundle-file').setInputFiles(bundleFile);
+  const detail = page.getByTestId('bundle-detail');
+  await expect(detail).toContainText('Plans never reach HubSpot');
+  await detail.getByRole('button', { name: 'Replay' }).click();
+  const replay = detail.getByTestId('replay').first();
+  await expect(replay.getByTestId('comparison-verdict')).toContainText('Reproduced', { timeout: 60_000 });
+  await expect(replay.getByTestId('compare-contact')).toContainText('Failed');
+});
