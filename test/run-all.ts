@@ -64,12 +64,34 @@ for (const step of steps) {
   outcomes.push({ name: step.name, ok: result.status === 0, seconds: (Date.now() - started) / 1000, reportsTests: step.reportsTests ?? false });
 }
 
-// Counts from the runners' JSON reports.
+// Counts from the runners' JSON reports, and the first lines of every failure (so the tail of a CI log
+// says what broke, not only that something did).
+const failures: string[] = [];
+const brief = (message: string) =>
+  message
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter((line) => line.trim())
+    .slice(0, 8)
+    .map((line) => `      ${line.slice(0, 200)}`)
+    .join('\n');
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 try {
-  const vitest = JSON.parse(fs.readFileSync('test-results/vitest.json', 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  const vitest = JSON.parse(fs.readFileSync('test-results/vitest.json', 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    testResults?: Array<{ name: string; message?: string; assertionResults?: Array<{ status: string; fullName: string; failureMessages?: string[] }> }>;
+  };
+  for (const file of vitest.testResults ?? []) {
+    for (const test of file.assertionResults ?? []) {
+      if (test.status === 'failed') failures.push(`  ✗ ${path.relative('.', file.name)} › ${test.fullName}\n${brief(test.failureMessages?.join('\n') ?? '')}`);
+    }
+    if (!file.assertionResults?.length && file.message) failures.push(`  ✗ ${path.relative('.', file.name)}\n${brief(file.message)}`);
+  }
   passed += vitest.numPassedTests;
   failed += vitest.numFailedTests;
   skipped += vitest.numPendingTests + vitest.numTodoTests;
@@ -77,7 +99,23 @@ try {
   // The step's own failure is reported below.
 }
 try {
-  const pw = JSON.parse(fs.readFileSync('test-results/playwright.json', 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  interface PwSuite {
+    file?: string;
+    suites?: PwSuite[];
+    specs?: Array<{ title: string; file: string; line: number; tests: Array<{ projectName: string; status: string; results: Array<{ error?: { message?: string } }> }> }>;
+  }
+  const pw = JSON.parse(fs.readFileSync('test-results/playwright.json', 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number }; suites?: PwSuite[] };
+  const walk = (suite: PwSuite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests) {
+        if (test.status !== 'unexpected') continue;
+        const message = test.results.at(-1)?.error?.message ?? '';
+        failures.push(`  ✗ [${test.projectName}] ${spec.file}:${spec.line} › ${spec.title}\n${brief(message)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of pw.suites ?? []) walk(suite);
   passed += pw.stats.expected + pw.stats.flaky;
   failed += pw.stats.unexpected;
   skipped += pw.stats.skipped;
@@ -85,6 +123,7 @@ try {
   // idem
 }
 
+if (failures.length > 0) console.log(`\n━━ failures ━━\n${failures.join('\n')}`);
 console.log('\n━━ summary ━━');
 for (const o of outcomes) console.log(`${o.skipped ? 'skip' : o.ok ? ' ok ' : 'FAIL'}  ${o.name}${o.skipped ? ` (${o.skipped})` : ` (${o.seconds.toFixed(1)} s)`}`);
 const stepFailures = outcomes.filter((o) => !o.ok);

@@ -28,12 +28,14 @@ export interface WorkspacePage {
 /** The pages of a workspace, in navigation order. A feature adds its page here. */
 export const workspacePages: WorkspacePage[] = [
   { id: 'overview', label: 'Overview', icon: 'overview', component: OverviewPage },
-  { id: 'records', label: 'Records', icon: 'database', component: RecordsPage },
-  { id: 'billing', label: 'Billing', icon: 'card', component: BillingPage },
-  { id: 'sync', label: 'Sync', icon: 'sync', component: SyncPage },
+  // Push: the leads, how they map, what happened to them.
   { id: 'leads', label: 'Leads', icon: 'leads', component: LeadsPage },
   { id: 'mapping', label: 'Mapping', icon: 'mapping', component: MappingPage },
   { id: 'history', label: 'Sync History', icon: 'history', component: HistoryPage, badge: FailedJobsBadge },
+  // Mirror: the runs, then what they brought.
+  { id: 'sync', label: 'Sync', icon: 'sync', component: SyncPage },
+  { id: 'records', label: 'Records', icon: 'database', component: RecordsPage },
+  { id: 'billing', label: 'Billing', icon: 'card', component: BillingPage },
 ];
 
 /** Banners shown above every page of a workspace (connection state, paused jobs…). */

@@ -216,12 +216,15 @@ export function FailedJobsBadge({ workspaceId, id }: { workspaceId: string; id: 
   }, [load, workspaceId]);
   if (count === 0) return null;
   return (
-    // Out of the link's name ("Sync History"), read as its description through aria-describedby.
-    <span className="nav-badge" title={`${fmt(count)} failed job${count === 1 ? '' : 's'}`} aria-hidden="true" data-testid="failed-badge">
-      {count > 999 ? '999+' : count}
-      <span id={id} className="visually-hidden">
+    // Out of the link's name ("Sync History"): the link reads the hidden sentence as its description
+    // (aria-describedby may reference hidden content).
+    <>
+      <span className="nav-badge" title={`${fmt(count)} failed job${count === 1 ? '' : 's'}`} aria-hidden="true" data-testid="failed-badge">
+        {count > 999 ? '999+' : count}
+      </span>
+      <span id={id} hidden>
         {fmt(count)} failed job{count === 1 ? '' : 's'}
       </span>
-    </span>
+    </>
   );
 }

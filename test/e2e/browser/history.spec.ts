@@ -35,6 +35,7 @@ test('pushes leads, shows the failures in Sync History, and after fixing the map
   await history.pushAll();
   await expect(history.rows.filter({ hasText: 'Failed' })).toHaveCount(3, { timeout: 30_000 });
   await expect(history.badge).toHaveText('3');
+  await expect(page.getByRole('link', { name: 'Sync History', exact: true })).toHaveAccessibleDescription('3 failed jobs');
   await history.errorsOnly();
   await expect(history.rows).toHaveCount(3);
   await expect(history.row('Grace Hopper').getByTestId('history-error')).toContainText('HubSpot rejected a value');
