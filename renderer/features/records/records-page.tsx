@@ -39,6 +39,9 @@ function RecordList({ workspace, objectType }: { workspace: Workspace; objectTyp
   const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const loading = useRef(false);
+  // Each change of type, search or filter starts a new generation; answers to an older one are dropped,
+  // so a slow companies page can never land under the Contacts tab.
+  const generation = useRef(0);
   const scroller = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -53,20 +56,30 @@ function RecordList({ workspace, objectType }: { workspace: Workspace; objectTyp
   const load = async (after: string | undefined, replace: boolean) => {
     if (loading.current) return;
     loading.current = true;
+    const mine = generation.current;
     try {
       const page = await api.call('records.list', { workspaceId: workspace.id, objectType, deleted, limit: PAGE, ...(query ? { search: query } : {}), ...(ownerId ? { ownerId } : {}), ...(after ? { after } : {}) });
+      if (mine !== generation.current) return;
       setRows((prev) => (replace ? page.items : [...prev, ...page.items]));
       setNext(page.next);
       setTotal(page.total);
       setError(null);
     } catch (e) {
-      setError(errorMessage(e));
+      if (mine === generation.current) setError(errorMessage(e));
     } finally {
-      loading.current = false;
+      if (mine === generation.current) loading.current = false;
     }
   };
 
+  // Another type (or the deleted switch) shows nothing until its own first page arrives.
   useEffect(() => {
+    setRows([]);
+    setNext(undefined);
+    setTotal(null);
+  }, [workspace.id, objectType, deleted]);
+
+  useEffect(() => {
+    generation.current += 1;
     loading.current = false;
     scroller.current?.scrollTo({ top: 0 });
     void load(undefined, true);

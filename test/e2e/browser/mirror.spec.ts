@@ -23,6 +23,7 @@ test('runs a sync of a sandbox workspace, browses the mirror offline and opens a
   await page.getByRole('tab', { name: 'Companies' }).click();
   await expect(page.getByTestId('records-total')).toHaveText(/\d+ companies/);
   await page.getByRole('tab', { name: 'Contacts' }).click();
+  await expect(page.getByTestId('records-total')).toHaveText('500 contacts');
   const firstRow = page.getByRole('table', { name: 'contacts records' }).getByRole('row').nth(1);
   const name = (await firstRow.getByRole('button').textContent())!.trim();
   await page.getByRole('searchbox', { name: 'Search records' }).fill(name.split(' ')[0]!);
