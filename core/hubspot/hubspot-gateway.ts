@@ -131,11 +131,14 @@ export function createHubSpotGateway(options: HubSpotGatewayOptions) {
     const kind = callOptions.kind ?? 'standard';
     for (let attempt = 0; ; attempt++) {
       const credentials = await tokens.current();
-      await budget.acquire(kind, callOptions.signal);
+      const settle = await budget.acquire(kind, callOptions.signal);
       const scope: CallScope = { record: callOptions.record, started: Date.now(), method: '', url: name };
       try {
-        return await scopes.run(scope, () => fn(clientFor(credentials.accessToken)));
+        const value = await scopes.run(scope, () => fn(clientFor(credentials.accessToken)));
+        settle();
+        return value;
       } catch (raw) {
+        settle();
         const error = classifyHubSpotError(raw);
         const gotResponse = typeof raw === 'object' && raw !== null && typeof (raw as { code?: unknown }).code === 'number' && 'body' in raw;
         if (callOptions.record && !gotResponse) {

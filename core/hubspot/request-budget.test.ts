@@ -39,6 +39,27 @@ describe('request budget', () => {
     expect(elapsed).toBeLessThan(55);
   });
 
+  it('counts a slow request from its answer, so latency jitter cannot push the window over HubSpot\'s limit', async () => {
+    const { budget, clock } = budgetAt();
+    // 188 requests at once; the first is answered 3 s later, the others at once.
+    const settles: Array<() => void> = [];
+    for (let i = 0; i < 188; i++) settles.push(await budget.acquire('standard'));
+    const start = clock.now();
+    for (const settle of settles.slice(1)) settle();
+    clock.advance(3000);
+    settles[0]!();
+    // At 10 s the 187 fast ones have left the window; the slow one (it may have reached HubSpot at
+    // 3 s) stays in it until 13 s, so only 187 more go at 10 s.
+    clock.set(start + 10_001);
+    const at: number[] = [];
+    for (let i = 0; i < 188; i++) {
+      (await budget.acquire('standard'))();
+      at.push(clock.now() - start);
+    }
+    expect(at.filter((t) => t < 13_000)).toHaveLength(187);
+    expect(at.at(-1)).toBeGreaterThanOrEqual(13_000);
+  });
+
   it('keeps searches under 5 per second, counting them in the burst window too', async () => {
     const { budget, clock } = budgetAt();
     const sent: number[] = [];

@@ -53,7 +53,10 @@ export function createRequestBudget(options: RequestBudgetOptions) {
   const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => sleepReal(ms, undefined, { signal }));
   const timeZone = options.timeZone ?? 'UTC';
 
-  const burst: number[] = []; // send times inside the rolling window, oldest first
+  // Times inside the rolling window, oldest first: a request counts from when it is sent until a window
+  // after its answer came back. HubSpot counts it when it arrives, somewhere between the two, so this
+  // never undercounts however much the latency varies (a send-time count can, by rate × jitter).
+  const burst: number[] = [];
   const search: number[] = [];
   let blockedUntil = 0;
   let searchBlockedUntil = 0;
@@ -63,7 +66,7 @@ export function createRequestBudget(options: RequestBudgetOptions) {
   let dayKey = dayOf(clock.now(), timeZone);
   let waits = 0;
   let throttled = 0;
-  let queue: Promise<void> = Promise.resolve();
+  let queue: Promise<unknown> = Promise.resolve();
 
   const prune = (times: number[], windowMs: number, now: number) => {
     while (times.length > 0 && times[0]! <= now - windowMs) times.shift();
@@ -99,7 +102,7 @@ export function createRequestBudget(options: RequestBudgetOptions) {
     return delay;
   };
 
-  async function take(kind: RequestKind, signal?: AbortSignal): Promise<void> {
+  async function take(kind: RequestKind, signal?: AbortSignal): Promise<() => void> {
     rollDay(clock.now());
     const usable = dailyUsable();
     if (usable !== null && usable <= 0) {
@@ -121,13 +124,33 @@ export function createRequestBudget(options: RequestBudgetOptions) {
     if (kind === 'search') search.push(now);
     usedToday++;
     if (dailyRemainingFromHeaders !== null) dailyRemainingFromHeaders--;
+    let settled = false;
+    return () => {
+      if (settled) return;
+      settled = true;
+      const at = clock.now();
+      restamp(burst, now, at);
+      if (kind === 'search') restamp(search, now, at);
+    };
   }
+
+  /** Moves one entry sent at `sent` to `at` (equal times are interchangeable), keeping the order. */
+  const restamp = (times: number[], sent: number, at: number) => {
+    const index = times.indexOf(sent);
+    if (index >= 0) times.splice(index, 1);
+    let insert = times.length;
+    while (insert > 0 && times[insert - 1]! > at) insert--;
+    times.splice(insert, 0, at);
+  };
 
   const resetsAt = () => nextMidnight(clock.now(), timeZone);
 
   return {
-    /** Waits for a slot (FIFO across callers) and counts the request. Throws `rate_limited` when only the reserve is left. */
-    acquire(kind: RequestKind = 'standard', signal?: AbortSignal): Promise<void> {
+    /**
+     * Waits for a slot (FIFO across callers) and counts the request. Resolves to `settle`, to call when
+     * the answer (or the failure) comes back. Throws `rate_limited` when only the reserve is left.
+     */
+    acquire(kind: RequestKind = 'standard', signal?: AbortSignal): Promise<() => void> {
       const turn = queue.then(() => take(kind, signal));
       // The next caller waits for this one's slot, not for its success.
       queue = turn.catch(() => {});

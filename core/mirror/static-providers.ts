@@ -22,6 +22,7 @@ export function unlimitedBudget(clock: Clock = systemClock): RequestBudget {
     // Counted (the benchmark reports calls made), never delayed.
     acquire: async () => {
       requests++;
+      return () => {};
     },
     observe: () => {},
     throttle: () => {},
