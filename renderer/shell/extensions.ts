@@ -2,6 +2,8 @@ import type { ComponentType } from 'react';
 import type { Workspace } from '../../core/contract/workspaces.ts';
 import { connectionHealthColumns } from '../features/connections/health-columns.tsx';
 import { BudgetMeter, HubSpotCard, StripeCard } from '../features/connections/overview-cards.tsx';
+import { historyHealthColumns } from '../features/history/health-columns.tsx';
+import { mirrorHealthColumns } from '../features/sync/health-columns.tsx';
 
 /**
  * Places where features add to shared pages without editing them (like `workspaceBanners` in
@@ -18,4 +20,4 @@ export interface HealthColumn {
 }
 
 /** Columns of the health board after the workspace name, one row per workspace. */
-export const healthColumns: HealthColumn[] = [...connectionHealthColumns];
+export const healthColumns: HealthColumn[] = [...connectionHealthColumns, ...mirrorHealthColumns, ...historyHealthColumns];

@@ -22,11 +22,11 @@ export function HealthBoardPage() {
       {workspaces.length === 0 ? (
         <p className="muted">No workspaces yet.</p>
       ) : (
-        <table className="table" aria-label="Workspaces">
+        <div className="table-scroll">
+        <table className="table health-table" aria-label="Workspaces">
           <thead>
             <tr>
               <th scope="col">Workspace</th>
-              <th scope="col">Kind</th>
               {healthColumns.map((c) => (
                 <th key={c.id} scope="col">
                   {c.header}
@@ -37,12 +37,12 @@ export function HealthBoardPage() {
           <tbody>
             {workspaces.map((w) => (
               <tr key={w.id}>
-                <td>
+                <th scope="row">
                   <button type="button" className="link" onClick={() => openWorkspace(w.id)}>
                     {w.name}
                   </button>
-                </td>
-                <td>{w.kind === 'sandbox' ? 'Sandbox' : 'HubSpot'}</td>
+                  {w.kind === 'sandbox' ? <span className="tag health-kind">Sandbox</span> : null}
+                </th>
                 {healthColumns.map(({ id, Cell }) => (
                   <td key={id}>
                     <Cell workspace={w} />
@@ -52,6 +52,7 @@ export function HealthBoardPage() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </div>
   );

@@ -36,6 +36,10 @@ test('pushes leads, shows the failures in Sync History, and after fixing the map
   await expect(history.rows.filter({ hasText: 'Failed' })).toHaveCount(3, { timeout: 30_000 });
   await expect(history.badge).toHaveText('3');
   await expect(page.getByRole('link', { name: 'Sync History', exact: true })).toHaveAccessibleDescription('3 failed jobs');
+  // The health board counts them too, and its cell leads back here.
+  await page.getByRole('link', { name: 'Health board' }).click();
+  await page.getByTestId('health-failed').click();
+  await expect(history.rows.filter({ hasText: 'Failed' })).toHaveCount(3);
   await history.errorsOnly();
   await expect(history.rows).toHaveCount(3);
   await expect(history.row('Grace Hopper').getByTestId('history-error')).toContainText('HubSpot rejected a value');

@@ -50,4 +50,11 @@ test('runs a sync of a sandbox workspace, browses the mirror offline and opens a
   await linked.click();
   await expect(page.getByTestId('record-page').getByRole('heading', { name: companyName })).toBeVisible();
   await expect(page.getByTestId('record-billing')).toContainText('MRR');
+
+  // The health board: the sync just run, today's API budget.
+  await page.getByRole('link', { name: 'Health board' }).click();
+  const row = page.getByRole('table', { name: 'Workspaces' }).getByRole('row').nth(1);
+  await expect(row.getByTestId('health-last-full')).toHaveText('just now');
+  await expect(row.getByTestId('health-budget')).toHaveText(/%$/);
+  await page.screenshot({ path: testInfo.outputPath('health.png'), fullPage: true });
 });
