@@ -306,6 +306,8 @@ export const JobFilter = z.object({
   states: z.array(JobState).max(JOB_STATES.length).optional(),
   errorCodes: z.array(ErrorCode).max(30).optional(),
   leadIds: z.array(Id).max(1000).optional(),
+  /** The pushes of one HubSpot contact (a record page's sync card): jobs that wrote to its id, or whose lead had its email. */
+  hubspotContact: z.object({ id: z.string().trim().min(1).max(40), email: z.string().trim().max(320).optional() }).optional(),
   /** Words matched as prefixes in the lead's name and email. */
   search: Search.optional(),
   /** Last updated at ≥ from, < to. */

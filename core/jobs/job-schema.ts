@@ -194,4 +194,12 @@ export const jobMigrations = defineMigrations('jobs', [
       create index push_attempts_lead on push_attempts (lead_id, id);
     `,
   },
+  {
+    id: 3,
+    name: 'jobs by HubSpot contact (the record page sync card)',
+    sql: `
+      create index push_jobs_contact on push_jobs (contact_id) where contact_id is not null;
+      create index push_jobs_email on push_jobs (lower(lead_email));
+    `,
+  },
 ]);

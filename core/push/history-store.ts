@@ -168,6 +168,17 @@ export function createHistoryStore(db: Db) {
       sql.push('j.lead_id in (select value from json_each(?))');
       params.push(JSON.stringify(filter.leadIds.map(Number)));
     }
+    if (filter.hubspotContact) {
+      const { id, email } = filter.hubspotContact;
+      // Two indexed lookups (push_jobs_contact, push_jobs_email), not a scan.
+      if (email) {
+        sql.push('j.id in (select id from push_jobs where contact_id = ? union select id from push_jobs where lower(lead_email) = lower(?))');
+        params.push(id, email);
+      } else {
+        sql.push('j.contact_id = ?');
+        params.push(id);
+      }
+    }
     if (filter.from) {
       sql.push('j.updated_at >= ?');
       params.push(ms(filter.from, 'from'));

@@ -110,6 +110,28 @@ describe('contacts, companies and lists in batches', () => {
   });
 });
 
+describe("a contact's pushes (the record page sync card)", () => {
+  it('lists the jobs that wrote to a HubSpot contact, or whose lead had its email, newest first', async () => {
+    f = createPushFixture(sandbox, gateway);
+    await f.saveSettings({});
+    const ada = f.lead({ firstName: 'Ada', email: at('ada') });
+    const [first] = await push([ada]);
+    await f.drain();
+    const [second] = await push([ada]);
+    const [other] = await push([f.lead({ firstName: 'Bob', email: at('bob') })]);
+    await f.drain();
+    const contactId = (await detail(first!)).contactId!;
+    expect(contactId).toBeTruthy();
+    const jobsOf = async (hubspotContact: { id: string; email?: string }) =>
+      ((await f.call('push.jobs', { workspaceId: f.workspaceId, filter: { hubspotContact }, limit: 10 })) as { items: Array<{ jobId: string }> }).items.map((j) => j.jobId);
+    expect(await jobsOf({ id: contactId })).toEqual([second, first]);
+    // A contact HubSpot merged or re-created: the email still finds the lead's pushes (any case).
+    expect(await jobsOf({ id: '999999999', email: at('ADA').toUpperCase() })).toEqual([second, first]);
+    expect(await jobsOf({ id: '999999999' })).toEqual([]);
+    expect(await jobsOf({ id: contactId })).not.toContain(other);
+  });
+});
+
 describe('companies named by several leads of one batch', () => {
   it('a lead that names only the company name gets the company another lead creates with its domain', async () => {
     f = createPushFixture(sandbox, gateway);

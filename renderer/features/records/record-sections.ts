@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { RecordDetail } from '../../../core/contract/mirror.ts';
 import type { Workspace } from '../../../core/contract/workspaces.ts';
+import { syncCardSection } from '../history/sync-card.tsx';
 
 export interface RecordSectionProps {
   workspace: Workspace;
@@ -18,5 +19,5 @@ export interface RecordSection {
   component: ComponentType<RecordSectionProps>;
 }
 
-/** The registration point: `recordSections.push({ id, objectTypes, component })`. Empty until a feature registers. */
-export const recordSections: RecordSection[] = [];
+/** The registration point, in display order (like shell/extensions.ts). */
+export const recordSections: RecordSection[] = [syncCardSection];

@@ -15,6 +15,7 @@ const TYPES: Array<{ id: RecordObjectType; label: string }> = [
 ];
 
 const ROW_HEIGHT = 44;
+const ONE = { contacts: 'contact', companies: 'company', deals: 'deal' } as const;
 const PAGE = 200;
 
 /** `records`, `records/companies`, `records/companies/123`: the list of a type, or one record. */
@@ -127,7 +128,7 @@ function RecordList({ workspace, objectType }: { workspace: Workspace; objectTyp
           <input type="checkbox" checked={deleted} onChange={(e) => setDeleted(e.target.checked)} /> Deleted
         </label>
         <span className="muted records-count" data-testid="records-total">
-          {total === null ? '' : `${total.toLocaleString()} ${deleted ? 'deleted ' : ''}${objectType}`}
+          {total === null ? '' : `${total.toLocaleString()} ${deleted ? 'deleted ' : ''}${total === 1 ? ONE[objectType] : objectType}`}
         </span>
       </div>
       {error ? (

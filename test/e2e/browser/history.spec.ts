@@ -94,6 +94,23 @@ test('pushes leads, shows the failures in Sync History, and after fixing the map
   await expect(history.detail.getByTestId('attempt')).toHaveCount(2);
   await history.closeJob();
 
+  // The contact's record page (after a mirror sync) carries its push history; a row opens the job.
+  await shell.navigate('Sync');
+  await page.getByRole('button', { name: 'Run sync now' }).click();
+  await expect(page.getByRole('table', { name: 'Run log' }).getByText('succeeded').first()).toBeVisible({ timeout: 30_000 });
+  await shell.navigate('Records');
+  await page.getByRole('searchbox', { name: 'Search records' }).fill('grace@navy.example');
+  await expect(page.getByTestId('records-total')).toHaveText('1 contact');
+  await page.getByRole('table', { name: 'contacts records' }).getByRole('button').first().click();
+  const card = page.getByTestId('sync-card');
+  await expect(card.getByRole('row')).toHaveCount(1);
+  await expect(card).toContainText('Succeeded');
+  await card.screenshot({ path: testInfo.outputPath('sync-card.png') });
+  await card.getByRole('button', { name: 'Grace Hopper' }).click();
+  await expect(history.detail).toBeVisible();
+  await expect(history.detail.getByTestId('attempt')).toHaveCount(2);
+  await history.closeJob();
+
   // The support agent's side: import the bundle and replay it against a sandbox portal seeded from it.
   await page.getByRole('button', { name: 'Support bundles' }).click();
   await page.getByTestId('bundle-file').setInputFiles(bundleFile);
