@@ -9,7 +9,7 @@ import type {
 } from '../contract/push.ts';
 import type { Db } from '../store/database.ts';
 import { isLeaseOwnerAlive } from './leases.ts';
-import { statement } from './statements.ts';
+import { mergeSearch, statement } from './statements.ts';
 
 /** A push_jobs row as SQLite returns it. */
 export interface JobRow {
@@ -246,6 +246,7 @@ export function createJobStore(db: Db) {
           if (email) emails.add(email);
           picked.push({ row, recovered });
         }
+        mergeSearch(db);
         return picked.map(({ row, recovered }) => {
           if (recovered) interruptAttempts.run(now, now, row.id);
           claimJob.run(options.owner, now + options.leaseMs, now, row.id);

@@ -20,3 +20,16 @@ export function statement(db: Db, sql: string): Statement {
   }
   return prepared;
 }
+
+/** Pages each search index may merge per call: a few milliseconds of work. */
+const MERGE_PAGES = 64;
+
+/**
+ * Merges the push search indexes a bounded step (their automerge is off, migration jobs#4): called
+ * after each batch claim and each prune chunk, so segments never pile up and no single write ever
+ * pays for a big merge. Does nothing while no level holds enough segments to merge.
+ */
+export function mergeSearch(db: Db): void {
+  statement(db, `insert into push_attempts_search (push_attempts_search, rank) values ('merge', ${MERGE_PAGES})`).run();
+  statement(db, `insert into push_jobs_search (push_jobs_search, rank) values ('merge', ${MERGE_PAGES})`).run();
+}

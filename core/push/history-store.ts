@@ -4,7 +4,7 @@ import type { JobRow } from '../jobs/job-store.ts';
 import { searchQuery } from '../leads/lead-store.ts';
 import type { Db } from '../store/database.ts';
 import { type AttemptRow, type ExchangeRow, HISTORY_COLUMNS } from './job-view.ts';
-import { statement } from '../jobs/statements.ts';
+import { mergeSearch, statement } from '../jobs/statements.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -345,6 +345,7 @@ export function createHistoryStore(db: Db) {
      */
     prune(before: number, chunk = 1000): { attempts: number; jobs: number; more: boolean } {
       return db.transaction(() => {
+        mergeSearch(db);
         const rows = statement(db, 'select id from push_attempts where started_at < ? order by started_at limit ?').pluck().all(before, chunk) as number[];
         statement(db, 'delete from push_outcome_hours where hour < ?').run(Math.floor(before / HOUR_MS) * HOUR_MS);
         if (rows.length > 0) {

@@ -112,14 +112,19 @@ try {
     const store = services.pushEngine.storesFor(workspaceId).history;
     const before = NOW - days * DAY_MS;
     let longest = 0;
+    let longestKind = '';
+    const slow: string[] = [];
     let chunks = 0;
     let total = 0;
     started = performance.now();
     // The service's prune, step by step, to time each chunk (each is one transaction: the longest is the longest block).
     for (;;) {
       const t = performance.now();
-      const { attempts, more } = store.prune(before);
-      longest = Math.max(longest, performance.now() - t);
+      const { attempts, jobs, more } = store.prune(before);
+      const took = performance.now() - t;
+      const kind = attempts > 0 ? `${attempts} attempts` : `${jobs} jobs`;
+      if (took > longest) [longest, longestKind] = [took, kind];
+      if (took > 200) slow.push(`#${chunks + 1} ${kind} ${took.toFixed(0)} ms`);
       chunks++;
       total += attempts;
       if (!more) break;
@@ -127,7 +132,7 @@ try {
     }
     const left = (db.prepare('select count(*) as n from push_attempts').get() as { n: number }).n;
     console.log(
-      `prune to ${days} days: ${fmt(total)} attempts in ${((performance.now() - started) / 1000).toFixed(1)} s, ${chunks} chunks, longest chunk ${longest.toFixed(0)} ms (${fmt(left)} left)`,
+      `prune to ${days} days: ${fmt(total)} attempts in ${((performance.now() - started) / 1000).toFixed(1)} s, ${chunks} chunks, longest chunk ${longest.toFixed(0)} ms (${longestKind}) (${fmt(left)} left)${slow.length ? `\n  chunks over 200 ms: ${slow.slice(0, 10).join(', ')}` : ''}`,
     );
   }
 } finally {
