@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Id, IsoTime } from './common.ts';
 import { defineEvents, defineMethods } from './define.ts';
 import { ErrorCode } from './errors.ts';
-import { LeadFilter } from './leads.ts';
+import { CsvPiece, LeadFilter } from './leads.ts';
 
 /**
  * Push jobs and Sync History (SPEC §4, §5). Every push of a lead is a job with the steps
@@ -411,6 +411,8 @@ export const pushMethods = defineMethods({
   'push.attempt': { input: Workspace.extend({ attemptId: Id }), output: AttemptDetail },
   /** Sync History, newest first, paged by key. */
   'push.history': { input: Workspace.extend({ filter: HistoryFilter.default({}), limit: PageLimit, after: z.string().max(200).optional() }), output: HistoryPage },
+  /** Sync History under a filter as CSV, newest first, in pieces (`next` until the last): UTF-8 with BOM, formula cells neutralised. */
+  'push.exportHistoryCsv': { input: Workspace.extend({ filter: HistoryFilter.default({}), after: z.string().max(200).optional() }), output: CsvPiece },
   /** How many history rows match (counted up to `cap`; `capped` when there are more). */
   'push.historyCount': {
     input: Workspace.extend({ filter: HistoryFilter.default({}), cap: z.number().int().min(1).max(1_000_000).default(100_000) }),

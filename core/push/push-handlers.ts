@@ -14,6 +14,7 @@ export function createPushHandlers(push: PushService): HandlersFor<'push'> {
     'push.job': (input) => push.job(input.workspaceId, input.jobId),
     'push.attempt': (input) => push.attempt(input.workspaceId, input.attemptId),
     'push.history': (input) => push.history(input.workspaceId, input.filter, input.limit, input.after),
+    'push.exportHistoryCsv': (input) => push.exportHistoryCsv(input.workspaceId, input.filter, input.after),
     'push.historyCount': (input) => push.historyCount(input.workspaceId, input.filter, input.cap),
     'push.buckets': (input) => push.buckets(input.workspaceId, input.from, input.to, input.size, input.timeZone),
     'push.errorTitles': (input) => push.errorTitles(input.workspaceId, input.from),

@@ -198,6 +198,42 @@ describe('Sync History', () => {
     expect(await failure('push.history', { after: 'garbage' })).toMatchObject({ code: 'validation' });
   });
 
+  it('exports the history under a filter as CSV pieces: header once, formula cells neutralised, every row once', async () => {
+    const ids = Array.from({ length: 2050 }, (_, i) => lead({ firstName: i === 7 ? '=HYPERLINK("http://x")' : `Person${i}`, email: `p${i}@x.example` }));
+    await call('push.leads', { target: { kind: 'ids', ids } });
+    const { jobs } = stores();
+    for (let i = 0; i < 21; i++) {
+      const batch = jobs.claim({ owner: 'me', limit: 100, leaseMs: 60_000, batchId: `b${i}`, now: t.clock.now() });
+      runAs(i % 2 ? { status: 'succeeded', state: 'succeeded' } : { status: 'failed', state: 'failed', code: 'invalid_value', message: 'HubSpot rejected "Gold" for "plan"', step: 'contact' }, batch);
+      t.clock.advance(1000);
+    }
+    const exportAll = async (filter: Record<string, unknown>) => {
+      let csv = '';
+      let rows = 0;
+      let pieces = 0;
+      let after: string | undefined;
+      do {
+        const piece = await call('push.exportHistoryCsv', { filter, ...(after ? { after } : {}) });
+        csv += piece.csv;
+        rows += piece.rows;
+        pieces++;
+        after = piece.next;
+      } while (after);
+      return { csv, rows, pieces };
+    };
+    const all = await exportAll({});
+    expect(all).toMatchObject({ rows: 2050, pieces: 2 });
+    const lines = all.csv.split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('\uFEFFStarted,Finished,Duration (ms),Lead,Email,Attempt,Status,Step,Error code,Error,Message,Contact id,Company id,List,Next attempt,Job id,Attempt id,Lead id');
+    expect(lines).toHaveLength(2051);
+    expect(new Set(lines.slice(1).map((l) => l.split(',').at(-2))).size).toBe(2050);
+    // The lead named like a formula stays text in a spreadsheet.
+    expect(all.csv).toContain(`"'=HYPERLINK(""http://x"")`);
+    const failed = await exportAll({ errorsOnly: true });
+    expect(failed.rows).toBe(1050); // the even batches: ten of 100 and the last 50
+    expect(failed.csv).toContain('Failed,contact,invalid_value,HubSpot rejected a value,"HubSpot rejected ""Gold"" for ""plan"""');
+  });
+
   it('buckets outcomes per hour and per day (days begin at midnight in the given time zone)', async () => {
     const ids = Array.from({ length: 6 }, (_, i) => lead({ email: `q${i}@x.example` }));
     await call('push.leads', { target: { kind: 'ids', ids } });

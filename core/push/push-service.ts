@@ -2,6 +2,7 @@ import type { EventBus } from '../app/event-bus.ts';
 import type { LeadFilter } from '../contract/leads.ts';
 import {
   type AttemptDetail,
+  type AttemptStatus,
   type BucketSize,
   FINAL_JOB_STATES,
   type HistoryFilter,
@@ -20,8 +21,10 @@ import {
   type PushSettingsView,
   type PushTarget,
   type StateCounts,
+  STEP_OUTCOME_LABELS,
   type StepResult,
 } from '../contract/push.ts';
+import type { CsvPiece } from '../contract/leads.ts';
 import { AppError } from '../errors.ts';
 import { type JobRow, progressOf } from '../jobs/job-store.ts';
 import type { PushRunner } from '../jobs/push-runner.ts';
@@ -34,6 +37,19 @@ import type { Logger } from '../ports/logger.ts';
 import { linksFor, type Portal, titleOf, toAttemptDetail, toHistoryRow, toJobSummary, toLeadStatus } from './job-view.ts';
 import type { PushEngine } from './push-engine.ts';
 import { statement } from '../jobs/statements.ts';
+import { toCsv, UTF8_BOM } from '../leads/csv/csv-writer.ts';
+
+const HISTORY_CSV_PIECE = 2000;
+/** Attempt statuses as the Sync History table words them. */
+const ATTEMPT_STATUS_WORDS: Record<AttemptStatus, string> = {
+  running: 'Running',
+  succeeded: 'Succeeded',
+  succeeded_with_warnings: 'Succeeded with warnings',
+  failed: 'Failed',
+  retrying: 'Failed, retried',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted',
+};
 
 export interface PushServiceDeps {
   engine: PushEngine;
@@ -421,6 +437,34 @@ export function createPushService(deps: PushServiceDeps) {
       const row = Number.isInteger(id) ? history.attempt(id) : undefined;
       if (!row) throw new AppError('not_found', `There is no attempt ${attemptId} in this workspace's history. It may have been pruned.`);
       return toAttemptDetail(row, history.exchangesOf([row.id]).get(row.id) ?? [], portal(workspaceId), jobs.get(row.job_id)?.list_id ?? null);
+    },
+
+    /** Sync History as CSV pieces of 2,000 rows (the first with a BOM and the header). */
+    exportHistoryCsv(workspaceId: string, filter: HistoryFilter, after?: string): CsvPiece {
+      const page = stores(workspaceId).history.history(filter, HISTORY_CSV_PIECE, after);
+      const rows = page.rows.map(toHistoryRow).map((r) => [
+        r.startedAt,
+        r.finishedAt ?? '',
+        r.durationMs === null ? '' : String(r.durationMs),
+        r.leadLabel,
+        r.leadEmail,
+        String(r.attempt),
+        ATTEMPT_STATUS_WORDS[r.status],
+        r.failedStep ?? '',
+        r.errorCode ?? '',
+        r.errorTitle ?? '',
+        r.errorMessage ?? '',
+        r.contactId ?? '',
+        r.companyId ?? '',
+        r.listResult ? STEP_OUTCOME_LABELS[r.listResult] : '',
+        r.nextAttemptAt ?? '',
+        r.jobId,
+        r.attemptId,
+        r.leadId,
+      ]);
+      const header = ['Started', 'Finished', 'Duration (ms)', 'Lead', 'Email', 'Attempt', 'Status', 'Step', 'Error code', 'Error', 'Message', 'Contact id', 'Company id', 'List', 'Next attempt', 'Job id', 'Attempt id', 'Lead id'];
+      const csv = (after ? '' : UTF8_BOM + toCsv([header])) + toCsv(rows);
+      return { csv, rows: rows.length, ...(page.next ? { next: page.next } : {}) };
     },
 
     history(workspaceId: string, filter: HistoryFilter, limit: number, after?: string): HistoryPage {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { JOB_STATE_LABELS, JOB_STATES, type JobState, type JobSummary } from '../../contract/push.ts';
 import { createHeadlessServices } from '../../host/headless-host.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
@@ -27,18 +29,23 @@ function jobLine(job: JobSummary) {
 /** `syncdesk jobs list|retry`: the push queue and its failures, for scripts and support. */
 export const jobsCommand: Command = {
   name: 'jobs',
-  summary: 'List push jobs (filter by state) or retry failed ones',
-  usage: 'syncdesk jobs list --workspace <id> [--status <state>…] [--limit <n>] [--json]\n       syncdesk jobs retry --workspace <id> (--job <id> | --failed) [--json]',
+  summary: 'List push jobs (filter by state), retry failed ones, or export Sync History as CSV',
+  usage:
+    'syncdesk jobs list --workspace <id> [--status <state>…] [--limit <n>] [--json]\n       syncdesk jobs retry --workspace <id> (--job <id> | --failed) [--json]\n' +
+    '       syncdesk jobs export --workspace <id> --out <file.csv> [--errors-only] [--search <words>] [--json]',
   options: {
     workspace: { type: 'string' },
     status: { type: 'string', multiple: true },
     limit: { type: 'string' },
     job: { type: 'string' },
     failed: { type: 'boolean' },
+    out: { type: 'string' },
+    'errors-only': { type: 'boolean' },
+    search: { type: 'string' },
   },
   async run(ctx) {
     const sub = ctx.args[0];
-    if (sub !== 'list' && sub !== 'retry') throw new UsageError('Use `syncdesk jobs list` or `syncdesk jobs retry`.');
+    if (sub !== 'list' && sub !== 'retry' && sub !== 'export') throw new UsageError('Use `syncdesk jobs list`, `syncdesk jobs retry` or `syncdesk jobs export`.');
     const workspaceId = workspaceOption(ctx);
     const statuses = ((ctx.options.status as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => s.trim().replaceAll('-', '_'));
     for (const s of statuses) {
@@ -47,10 +54,33 @@ export const jobsCommand: Command = {
     const limit = ctx.options.limit === undefined ? 100 : Number(ctx.options.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError('--limit must be a number from 1 to 100000.');
     if (sub === 'retry' && Boolean(ctx.options.job) === Boolean(ctx.options.failed)) throw new UsageError('Give either --job <id> or --failed.');
+    const out = typeof ctx.options.out === 'string' ? ctx.options.out : '';
+    if (sub === 'export' && !out) throw new UsageError('--out <file.csv> is required.');
 
     const services = await createHeadlessServices({ dataDir: ctx.dataDir, host: 'cli' });
     try {
       services.workspaces.get(workspaceId);
+      if (sub === 'export') {
+        // Every attempt (or the failures) newest first; written beside the target, renamed when complete.
+        const filter = { ...(ctx.options['errors-only'] ? { errorsOnly: true } : {}), ...(typeof ctx.options.search === 'string' ? { search: ctx.options.search } : {}) };
+        const target = path.resolve(out);
+        const partial = `${target}.part`;
+        const fd = fs.openSync(partial, 'w');
+        let rows = 0;
+        try {
+          for (let after: string | undefined, first = true; first || after; first = false) {
+            const piece = services.push.exportHistoryCsv(workspaceId, filter, after);
+            fs.writeSync(fd, piece.csv);
+            rows += piece.rows;
+            after = piece.next;
+          }
+        } finally {
+          fs.closeSync(fd);
+        }
+        fs.renameSync(partial, target);
+        ctx.print(`Exported ${rows.toLocaleString('en-US')} attempt${rows === 1 ? '' : 's'} to ${target}.`, { rows, file: target });
+        return EXIT.ok;
+      }
       if (sub === 'list') {
         const jobs: JobSummary[] = [];
         let after: string | undefined;

@@ -121,6 +121,17 @@ describe('syncdesk push and jobs', () => {
     expect((await run(args(['push', '--all', '--lead', '3']), ws.env)).code).toBe(2);
     const human = await run(args(['jobs', 'list', '--limit', '2']), ws.env);
     expect(human.stdout).toMatch(/lead \d+ +Succeeded +1 attempt +contact \d+ company \d+/);
+
+    const csvFile = path.join(ws.dataDir, 'history.csv');
+    const exported = await run(args(['jobs', 'export', '--out', csvFile, '--json']), ws.env);
+    expect(JSON.parse(exported.stdout)).toEqual({ rows: 150, file: csvFile });
+    const csv = fs.readFileSync(csvFile, 'utf8').split('\r\n').filter(Boolean);
+    expect(csv[0]).toMatch(/^\uFEFFStarted,Finished,/);
+    expect(csv.slice(1).filter((line) => line.includes(',Succeeded,'))).toHaveLength(150);
+    expect(fs.existsSync(`${csvFile}.part`)).toBe(false);
+    const noFailures = await run(args(['jobs', 'export', '--out', csvFile, '--errors-only', '--json']), ws.env);
+    expect(JSON.parse(noFailures.stdout).rows).toBe(0);
+    expect((await run(args(['jobs', 'export']), ws.env)).code).toBe(2);
   }, 120_000);
 
   it('a push killed with SIGKILL mid-batch resumes in a new process: every job done, no contact or company twice', async (ctx) => {

@@ -3,12 +3,13 @@ import type { HistoryRow, OutcomeBucket } from '../../../core/contract/push.ts';
 import type { Workspace } from '../../../core/contract/workspaces.ts';
 import { errorMessage } from '../../api/client.ts';
 import { Dialog } from '../../components/dialog.tsx';
+import { datedName, downloadCsv } from '../../components/download.ts';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useAppStore } from '../../state/store.ts';
 import { BundleDetail, BundlesList } from './bundles-view.tsx';
 import { HistoryFilters, TimeRangePicker } from './history-filters.tsx';
-import { isFiltered } from './history-slice.ts';
+import { historyFilter, isFiltered } from './history-slice.ts';
 import { HistoryTable } from './history-table.tsx';
 import { JobDetailPanel } from './job-detail.tsx';
 import { bucketLabel, OutcomeChart } from './outcome-chart.tsx';
@@ -78,6 +79,23 @@ export function HistoryPage({ workspace, param }: { workspace: Workspace; param?
   const complete = useAppStore((s) => s.history.complete);
   const failed = useAppStore((s) => s.history.failedJobs[workspace.id] ?? 0);
   const [modal, setModal] = useState<'retry' | 'push' | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const api = useAppStore((s) => s.api);
+  const notify = useAppStore((s) => s.notify);
+
+  /** The rows the filters show, all of them, as CSV. */
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      const filter = historyFilter(query);
+      const rows = await downloadCsv((after) => api.call('push.exportHistoryCsv', { workspaceId: workspace.id, filter, ...(after ? { after } : {}) }), datedName('sync-history'));
+      notify('success', `Exported ${fmt(rows)} attempt${rows === 1 ? '' : 's'}.`);
+    } catch (e) {
+      notify('error', errorMessage(e));
+    } finally {
+      setExporting(false);
+    }
+  };
 
   useEffect(() => {
     open(workspace.id);
@@ -135,6 +153,9 @@ export function HistoryPage({ workspace, param }: { workspace: Workspace; param?
             <>
               <button type="button" className="btn" onClick={() => go('bundles')}>
                 <Icon name="bug" /> Support bundles
+              </button>
+              <button type="button" className="btn" disabled={exporting || empty} onClick={() => void exportCsv()} title="The attempts the filters show, as CSV">
+                <Icon name="download" /> {exporting ? 'Exporting…' : 'Export CSV'}
               </button>
               <button type="button" className="btn" onClick={() => setModal('push')}>
                 <Icon name="send" /> Push all leads

@@ -5,7 +5,7 @@ import { errorMessage } from '../../api/client.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { useAppStore } from '../../state/store.ts';
-import { downloadText } from './download.ts';
+import { downloadText } from '../../components/download.ts';
 
 const kb = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 

@@ -4,7 +4,7 @@ import { errorMessage } from '../../api/client.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { useAppStore } from '../../state/store.ts';
-import { downloadCsv } from './csv-download.ts';
+import { downloadCsv } from '../../components/download.ts';
 
 type Step = 'file' | 'preview' | 'columns' | 'importing' | 'done';
 const STEPS: Array<{ id: Step; label: string }> = [

@@ -6,7 +6,7 @@ import { Dialog } from '../../components/dialog.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useAppStore } from '../../state/store.ts';
-import { datedName, downloadCsv } from './csv-download.ts';
+import { datedName, downloadCsv } from '../../components/download.ts';
 import { FieldsDialog } from './fields-dialog.tsx';
 import { ImportWizard } from './import-wizard.tsx';
 import { LeadEditor } from './lead-editor.tsx';

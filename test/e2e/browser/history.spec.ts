@@ -42,6 +42,13 @@ test('pushes leads, shows the failures in Sync History, and after fixing the map
   await expect(history.rows.filter({ hasText: 'Failed' })).toHaveCount(3);
   await history.errorsOnly();
   await expect(history.rows).toHaveCount(3);
+  // Export CSV: what the filters show (the three failures), header first.
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), history.root.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(csvDownload.suggestedFilename()).toMatch(/^sync-history-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = fs.readFileSync(await csvDownload.path(), 'utf8').split('\r\n').filter(Boolean);
+  expect(csv[0]).toContain('Started,Finished');
+  expect(csv.slice(1)).toHaveLength(3);
+  expect(csv.slice(1).every((line) => line.includes('invalid_value'))).toBe(true);
   await expect(history.row('Grace Hopper').getByTestId('history-error')).toContainText('HubSpot rejected a value');
   await history.page.getByTestId('history-table').focus();
   await page.keyboard.press('Enter');
