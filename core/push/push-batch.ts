@@ -21,7 +21,16 @@ type WorkEnd =
   | { kind: 'failed'; error: AppError; step: StepName | null }
   | { kind: 'transient'; error: AppError; step: StepName | null }
   | { kind: 'cancelled'; reason: CancelReason; message: string }
-  | { kind: 'hold'; state: 'waiting_for_network' | 'paused_reauthorize'; error: AppError };
+  | { kind: 'hold'; state: 'waiting_for_network' | 'paused_reauthorize'; error: AppError }
+  /** A create sent before an interruption isn't in HubSpot's search yet: look again at `until` before creating. */
+  | { kind: 'settling'; until: number; message: string };
+
+/**
+ * How long a record HubSpot created may stay out of its search results ("a few moments"; integrators
+ * report up to ~30 s, hubspot-api-facts §3). A create that was sent before a crash and isn't found is
+ * not sent again before this has passed since, so a lagging search never makes a second record.
+ */
+export const SEARCH_LAG_MS = 60_000;
 
 /** One claimed job as the batch works on it. */
 interface Work {
@@ -397,18 +406,34 @@ export async function runPushBatch(deps: BatchDeps, claimed: readonly ClaimedJob
     // Creates: the recovered ones look for what they may already have made, then one batch create.
     const toCreate = creates.filter(active);
     if (toCreate.length > 0) {
-      const recovered = toCreate.filter((w) => w.progress.contactCreateSentAt !== null && !w.mapped.identity.email && !(phoneFallback && w.mapped.identity.phone));
+      // Email-less ones (those with the phone fallback were just looked for by phone).
+      const recovered = toCreate.filter((w) => w.progress.contactCreateSentAt !== null && !w.mapped.identity.email);
       for (const w of recovered) {
-        await guarded([w], 'contact', async () => {
-          const found = await findIdenticalContact(w);
-          if (found) {
-            contactDone(w, found, 'created');
-            save([w]);
-          }
-        });
+        if (!(phoneFallback && w.mapped.identity.phone)) {
+          await guarded([w], 'contact', async () => {
+            const found = await findIdenticalContact(w);
+            if (found) {
+              contactDone(w, found, 'created');
+              save([w]);
+            }
+          });
+        }
+        if (active(w) && !w.progress.contactId) settleIfRecent(w, w.progress.contactCreateSentAt!, 'contact');
       }
       await createContacts(toCreate.filter(active));
     }
+  }
+
+  /** Holds a job whose create was sent `sentAt` and isn't found: HubSpot's search may not show it yet. */
+  function settleIfRecent(w: Work, sentAt: number, what: 'contact' | 'company'): boolean {
+    const until = sentAt + SEARCH_LAG_MS;
+    if (clock.now() >= until) return false;
+    w.end = {
+      kind: 'settling',
+      until,
+      message: `The ${what} this job created before an interruption isn't in HubSpot's search yet (it can lag by up to a minute). Syncdesk looks again before creating it, so it is never made twice.`,
+    };
+    return true;
   }
 
   function contactDone(w: Work, id: string, outcome: StepOutcome) {
@@ -692,6 +717,13 @@ export async function runPushBatch(deps: BatchDeps, claimed: readonly ClaimedJob
 
     // 3. Create the companies nobody has: one batch create, marked first (crash safety). A lead that
     // names only a company name another lead of the batch creates (with its domain) gets that company.
+    // A create sent before an interruption that search doesn't show yet waits (SEARCH_LAG_MS) instead of
+    // creating the company a second time.
+    for (const g of all) {
+      if (g.companyId || !g.works.some(active)) continue;
+      const sentAt = Math.max(...[g.domainKey, g.nameKey].map((k) => (k ? (cached.get(k)?.createSentAt ?? 0) : 0)));
+      if (sentAt > 0) for (const w of g.works) if (active(w)) settleIfRecent(w, sentAt, 'company');
+    }
     const unmatched = all.filter((g) => !g.companyId && g.works.some(active));
     const creatorByName = new Map<string, Group>();
     for (const g of unmatched) if (g.domainKey && g.name && !creatorByName.has(normalizeName(g.name))) creatorByName.set(normalizeName(g.name), g);
@@ -1010,6 +1042,12 @@ function conclude(
         next: { ...base, state: 'cancelled', cancelReason: end.reason, stateReason: end.message, error: null, progress },
       };
     }
+    case 'settling':
+      // Not a failure (nothing was refused): the job waits, its retry count untouched.
+      return {
+        attempt: { status: 'interrupted', error: null, failedStep: null, cancelReason: null, sent, nextAttemptAt: end.until },
+        next: { ...base, state: 'queued', nextAttemptAt: end.until, stateReason: end.message, error: null, progress },
+      };
     case 'hold': {
       const error = storeError(end.error);
       const reason =

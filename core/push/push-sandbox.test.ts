@@ -4,6 +4,8 @@ import { createPushFixture, mappingRow, type PushFixture } from '../../test/harn
 import { sandboxGateway } from '../../test/harness/sandbox-gateway.ts';
 import type { JobDetail } from '../contract/push.ts';
 import type { HubSpotGateway } from '../hubspot/hubspot-gateway.ts';
+import { domainKey, nameKey } from './company-cache.ts';
+import { SEARCH_LAG_MS } from './push-batch.ts';
 
 /** The push pipeline against the sandbox portal with the real SDK: what SPEC §4 promises, lead by lead. */
 
@@ -382,6 +384,38 @@ describe('crash safety', () => {
     expect(job).toMatchObject({ state: 'succeeded', contactId: made.id, steps: [{ outcome: 'created' }, {}, {}] });
     expect(job.attemptDetails.map((a) => a.status)).toEqual(['interrupted', 'succeeded']);
     expect(await byEmail(at('crash'))).toHaveLength(1);
+  });
+
+  it('a company create sent before a crash that search does not show yet waits instead of creating it twice', async () => {
+    f = createPushFixture(sandbox, gateway);
+    await f.saveSettings({});
+    const domain = `lag.${tag}.example`;
+    const name = `Lagging ${tag}`;
+    const [jobId] = await push([f.lead({ email: at('lag', domain), firstName: 'Lag', company: name, website: `https://${domain}` })]);
+    const { jobs, companies } = f.services.pushEngine.storesFor(f.workspaceId);
+    // A process on this machine claims the job, marks the company create as sent, HubSpot makes it — and
+    // the process dies. HubSpot's search doesn't show the new company for a while.
+    await sandbox.admin('settings', { searchLagMs: 1_500 });
+    const os = await import('node:os');
+    jobs.claim({ owner: `${os.hostname()}/2147483646/lag`, limit: 100, leaseMs: 600_000, batchId: 'b-lag', now: f.clock.now() });
+    companies.markCreateSent([domainKey(domain), nameKey(name)], f.clock.now());
+    const made = await sandbox.client().crm.companies.basicApi.create({ properties: { name, domain }, associations: [] });
+    try {
+      await f.drain();
+      // Not found by search, sent moments ago: the job waits (not a failure, no retry counted).
+      const waiting = await detail(jobId!);
+      expect(waiting).toMatchObject({ state: 'queued', failures: 0, companyId: null });
+      expect(waiting.stateReason).toContain("isn't in HubSpot's search yet");
+      expect((await f.companies()).filter((c) => c.properties.domain === domain)).toHaveLength(1);
+      // Search catches up; after the lag window the job looks again and finds it.
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      f.clock.advance(SEARCH_LAG_MS);
+      await f.drain();
+    } finally {
+      await sandbox.admin('settings', { searchLagMs: 0 });
+    }
+    expect(await detail(jobId!)).toMatchObject({ state: 'succeeded', companyId: made.id });
+    expect((await f.companies()).filter((c) => c.properties.domain === domain)).toHaveLength(1);
   });
 
   it('a holder on this machine that is gone is taken over at once', async () => {
