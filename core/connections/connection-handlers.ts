@@ -13,6 +13,7 @@ export function createConnectionHandlers(connections: ConnectionService, sandbox
     'connections.disconnect': (input) => connections.disconnect(input),
     'connections.check': ({ workspaceId }) => connections.check(workspaceId),
     'connections.budget': ({ workspaceId }) => connections.budget(workspaceId),
+    'connections.setReservedShare': ({ workspaceId, share }) => connections.setReservedShare(workspaceId, share),
     'connections.createSandboxWorkspace': (input) => sandboxWorkspaces.create(input),
   };
 }

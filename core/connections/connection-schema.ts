@@ -44,4 +44,14 @@ export const connectionMigrations = defineMigrations('connections', [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'share of the daily API budget kept for other apps',
+    sql: `
+      create table connection_budget (
+        id integer primary key check (id = 1),
+        reserved_share real not null check (reserved_share >= 0 and reserved_share <= 0.9)
+      );
+    `,
+  },
 ]);

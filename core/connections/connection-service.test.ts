@@ -385,6 +385,23 @@ describe('token discipline and state', () => {
     expect((await value('connections.get', { workspaceId: id })).hubspot).toMatchObject({ state: 'reauthorize', reason: expect.stringContaining('keychain') });
   });
 
+  it('the share kept for other apps is set per workspace, applies at once and is remembered', async () => {
+    const id = await workspace();
+    await value('connections.connectHubSpotToken', { workspaceId: id, token: hubspot.privateToken(), apiBase: hubspot.url });
+    expect(await value('connections.budget', { workspaceId: id })).toMatchObject({ reservedShare: 0.2 });
+    expect(await value('connections.setReservedShare', { workspaceId: id, share: 0.5 })).toMatchObject({ reservedShare: 0.5 });
+    expect((await t.services.providers.hubspot(id)).budget.snapshot().reservedShare).toBe(0.5);
+    expect(await call('connections.setReservedShare', { workspaceId: id, share: 0.95 })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    // Another process on the same data folder (the CLI beside the app) starts from the saved share.
+    const other = createTestServices({ clock, secrets, dataDir: t.dataDir });
+    try {
+      expect(await other.services.router.handle('connections.budget', { workspaceId: id }, { client: 'test' })).toMatchObject({ ok: true, value: { reservedShare: 0.5 } });
+    } finally {
+      await other.services.connections.close();
+      other.services.close();
+    }
+  });
+
   it('Check now re-reads scopes, records the check and feeds the budget with the day’s usage', async () => {
     const id = await workspace();
     await value('connections.connectHubSpotToken', { workspaceId: id, token: hubspot.privateToken(), apiBase: hubspot.url });

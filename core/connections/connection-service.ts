@@ -256,7 +256,13 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       runtime = undefined;
     }
     if (!runtime) {
-      const budget = createRequestBudget({ limits: limitsFor('starter', authKind), clock, ...(rec.portal?.timeZone ? { timeZone: safeTimeZone(rec.portal.timeZone) } : {}) });
+      const reserveShare = storeFor(workspaceId).reservedShare();
+      const budget = createRequestBudget({
+        limits: limitsFor('starter', authKind),
+        clock,
+        ...(reserveShare !== null ? { reserveShare } : {}),
+        ...(rec.portal?.timeZone ? { timeZone: safeTimeZone(rec.portal.timeZone) } : {}),
+      });
       const gateway = createHubSpotGateway({
         baseUrl: rec.apiBase,
         tokens: tokenSourceFor(workspaceId),
@@ -683,6 +689,13 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     return view(workspaceId);
   }
 
+  /** Sets the share of the daily API limit Syncdesk leaves to the portal's other apps (kept per workspace). */
+  function setReservedShare(workspaceId: string, share: number): BudgetView | null {
+    storeFor(workspaceId).setReservedShare(share);
+    hubspotRuntimes.get(workspaceId)?.budget.setReserveShare(share);
+    return budget(workspaceId);
+  }
+
   function budget(workspaceId: string): BudgetView | null {
     const runtime = hubspotRuntimes.get(workspaceId);
     if (runtime) return runtime.budget.snapshot();
@@ -715,6 +728,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     disconnect,
     check,
     budget,
+    setReservedShare,
     /** Updates where a workspace reaches HubSpot and Stripe (a sandbox that came back on another port). */
     moveEndpoints(workspaceId: string, bases: { hubspotApiBase: string; hubspotAuthBase: string; stripeApiBase: string }): void {
       const store = storeFor(workspaceId);

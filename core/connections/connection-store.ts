@@ -124,6 +124,8 @@ function prepare(db: Db) {
         auth_base = excluded.auth_base, client_id = excluded.client_id, client_secret_saved = excluded.client_secret_saved,
         access_expires_at = excluded.access_expires_at, connected_at = excluded.connected_at, last_verified_at = excluded.last_verified_at,
         last_check = excluded.last_check, credential_version = excluded.credential_version, updated_at = excluded.updated_at`),
+    reservedShare: db.prepare('select reserved_share from connection_budget where id = 1').pluck(),
+    setReservedShare: db.prepare('insert into connection_budget (id, reserved_share) values (1, ?) on conflict (id) do update set reserved_share = excluded.reserved_share'),
     stripe: db.prepare('select * from connection_stripe where id = 1'),
     upsertStripe: db.prepare(`
       insert into connection_stripe (id, state, reason, key_kind, livemode, permissions, api_base, connected_at, last_verified_at, last_check,
@@ -179,6 +181,14 @@ export function connectionStore(db: Db, defaults: ConnectionDefaults, now: () =>
   return {
     hubspot,
     stripe,
+
+    /** The share of the portal's daily API limit kept for its other apps (null: the default). */
+    reservedShare(): number | null {
+      return (st.reservedShare.get() as number | undefined) ?? null;
+    },
+    setReservedShare(share: number): void {
+      st.setReservedShare.run(share);
+    },
 
     /** Applies a change to the HubSpot row; `credentialsChanged` bumps the version other processes watch. */
     updateHubSpot(patch: Partial<HubSpotRecord>, options: { credentialsChanged?: boolean } = {}): HubSpotRecord {

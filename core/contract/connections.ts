@@ -241,6 +241,8 @@ export const connectionMethods = defineMethods({
   'connections.check': { input: WorkspaceRef, output: WorkspaceConnections },
   /** Null until something used HubSpot for this workspace in this process. */
   'connections.budget': { input: WorkspaceRef, output: BudgetView.nullable() },
+  /** The share of the portal's daily API limit left to its other apps (default 20%): Syncdesk stops before it. */
+  'connections.setReservedShare': { input: WorkspaceRef.extend({ share: z.number().min(0).max(0.9) }), output: BudgetView.nullable() },
   /** "Try the sandbox": starts the embedded sandbox portal, creates a sandbox workspace and connects it. */
   'connections.createSandboxWorkspace': {
     input: z.object({ name: WorkspaceName.optional() }),

@@ -38,7 +38,7 @@ export const ERROR_REFERENCE = {
   rate_limited: {
     title: 'HubSpot rate limit reached',
     meaning: 'HubSpot kept refusing requests because the portal used up its API limit, and the retries ran out.',
-    fix: 'Usually nothing: retry in a minute. If it keeps happening, lower the share of the API budget Syncdesk uses.',
+    fix: 'Usually nothing: retry in a minute. If it keeps happening, keep a larger share of the API budget for the portal’s other apps (Overview → API budget).',
   },
   property_missing: {
     title: "Mapped property doesn't exist",

@@ -48,7 +48,7 @@ export type RequestBudget = ReturnType<typeof createRequestBudget>;
 export function createRequestBudget(options: RequestBudgetOptions) {
   const { clock } = options;
   const limits = { ...options.limits };
-  const reserveShare = options.reserveShare ?? 0.2;
+  let reserveShare = options.reserveShare ?? 0.2;
   const margin = options.safetyMargin ?? 2;
   const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => sleepReal(ms, undefined, { signal }));
   const timeZone = options.timeZone ?? 'UTC';
@@ -212,6 +212,11 @@ export function createRequestBudget(options: RequestBudgetOptions) {
         waits,
         throttled,
       };
+    },
+
+    /** The share of the daily limit left to the portal's other apps (0–0.9), from now on. */
+    setReserveShare(share: number): void {
+      reserveShare = Math.min(0.9, Math.max(0, share));
     },
 
     /** Allowed request rate (per second) after the safety margin: what "close to the limit" is measured against. */

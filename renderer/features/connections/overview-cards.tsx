@@ -249,6 +249,7 @@ const number = new Intl.NumberFormat();
 export function BudgetMeter({ workspace }: { workspace: Workspace }) {
   const connected = useAppStore((s) => s.connections[workspace.id]?.hubspot.state === 'connected');
   const api = useAppStore((s) => s.api);
+  const notify = useAppStore((s) => s.notify);
   const [budget, setBudget] = useState<BudgetView | null>(null);
   useEffect(() => {
     if (!connected) return;
@@ -301,9 +302,32 @@ export function BudgetMeter({ workspace }: { workspace: Workspace }) {
             <dd>
               {number.format(Math.max(0, budget.burstMax - budget.burstUsed))} of {budget.burstMax} per {budget.windowMs / 1000} s
             </dd>
-            <dt>Reserved for other apps</dt>
+            <dt>
+              <label htmlFor={`reserve-${workspace.id}`}>Reserved for other apps</label>
+            </dt>
             <dd>
-              {Math.round(budget.reservedShare * 100)}%{reserved !== null ? ` (${number.format(reserved)} calls)` : ''}
+              <select
+                id={`reserve-${workspace.id}`}
+                value={String(Math.round(budget.reservedShare * 100))}
+                onChange={(e) => {
+                  const share = Number(e.target.value) / 100;
+                  void api.invoke('connections.setReservedShare', { workspaceId: workspace.id, share }).then((result) => {
+                    if (result.ok) {
+                      setBudget(result.value);
+                      notify('success', `Syncdesk now leaves ${Math.round(share * 100)}% of the daily API limit to the portal's other apps.`);
+                    } else notify('error', result.error.message);
+                  });
+                }}
+              >
+                {[...new Set([0, 10, 20, 30, 40, 50, Math.round(budget.reservedShare * 100)])]
+                  .sort((a, b) => a - b)
+                  .map((pct) => (
+                    <option key={pct} value={pct}>
+                      {pct}%
+                    </option>
+                  ))}
+              </select>
+              {reserved !== null ? <span className="muted"> ({number.format(reserved)} calls)</span> : null}
             </dd>
             {budget.throttled > 0 ? (
               <>

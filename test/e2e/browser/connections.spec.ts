@@ -109,6 +109,12 @@ test('Try the sandbox: one click on the welcome screen gives a connected workspa
   await expect(page.getByTestId('overview-name')).toHaveText('Sandbox portal');
   await expect(connections.hubspotCard.getByTestId('connection-state')).toHaveText('Connected');
   await expect(page.getByTestId('budget-meter').getByTestId('calls-today')).toBeVisible();
+  const reserve = page.getByTestId('budget-meter').getByLabel('Reserved for other apps');
+  await expect(reserve).toHaveValue('20');
+  await reserve.selectOption('30');
+  await expect(page.getByText('Syncdesk now leaves 30% of the daily API limit')).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('budget-meter').getByLabel('Reserved for other apps')).toHaveValue('30');
   await expect(page.getByTestId('stripe-card').getByTestId('connection-state')).toHaveText('Connected');
   await shell.switcher.click();
   await expect(page.getByRole('option', { name: /Sandbox portal/ })).toContainText('sandbox');
