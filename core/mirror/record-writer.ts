@@ -72,7 +72,7 @@ export function createWorkerWriter(db: Db): RecordWriter {
   const worker = new Worker(WORKER_URL, {
     workerData: { file: db.name },
     // A page is ~100 records: a small heap keeps the writer's memory flat through a 200k-record sync.
-    resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
+    resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 },
   });
   worker.unref();
   let nextId = 1;
