@@ -72,6 +72,27 @@ describe('mirror engine against a scripted HubSpot', () => {
     expect(again.streams[0]).toMatchObject({ fetched: 250, created: 0, updated: 0, deleted: 0 });
   });
 
+  it('reconciliation compares ids even when the counts agree: a deletion and a creation during the sync cancel out', async () => {
+    seed('contacts', 40);
+    // While the sync runs (after its listing, before reconciliation's first search), HubSpot loses
+    // contact 5 and gains contact 41: 40 records on each side, not the same 40.
+    let changed = false;
+    fake.intercept = (req) => {
+      if (!changed && req.method === 'POST' && req.path.endsWith('/contacts/search')) {
+        changed = true;
+        fake.records.delete('contacts:5');
+        fake.put({ id: 41, type: 'contacts', properties: { email: 'c41@example.com' } });
+      }
+      return undefined;
+    };
+    await run('full', ['properties', 'contacts']);
+    expect(changed).toBe(true);
+    expect(t.services.mirror.status(workspaceId).drift).toMatchObject([{ objectType: 'contacts', localCount: 40, remoteCount: 40, missingIds: ['41'], extraIds: ['5'] }]);
+    // The next full sync catches up, and the drift clears.
+    await run('full', ['contacts']);
+    expect(t.services.mirror.status(workspaceId).drift).toEqual([]);
+  });
+
   it('incremental picks up changes since the cursor minus the lookback, and new records', async () => {
     seed('contacts', 50);
     await run('full', ['properties', 'contacts']);

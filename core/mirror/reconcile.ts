@@ -7,12 +7,15 @@ import type { Db } from '../store/database.ts';
 import { lastModifiedProperty } from './mirror-store.ts';
 import type { StreamContext } from './stream.ts';
 
-/** Ids are compared only up to this many remote records: 50 search pages at most. */
+/** When the counts differ, ids are compared up to this many remote records: 50 search pages at most. */
 export const RECONCILE_IDS_UP_TO = 10_000;
+/** Equal counts can still hide a missing record behind an extra one: ids are compared anyway up to here (10 pages). */
+export const RECONCILE_IDS_ALWAYS_UP_TO = 2_000;
 
 /**
  * After a full sync: HubSpot's count (search `total`, or the scope list's size) against the live
- * local count, and when they differ and the portal is small enough, the ids on each side — so
+ * local count, and the ids on each side where that is cheap (counts apart: up to 10,000 records;
+ * equal counts: up to 2,000, since one missing record can hide behind one extra) — so
  * "succeeded" never hides missing records (anchors §3, pain 1). The result is stored per object
  * type and shown as a drift badge.
  */
@@ -34,7 +37,7 @@ export async function reconcile(ctx: StreamContext, gateway: HubSpotGateway, obj
   } else {
     const probe = await ctx.retry(() => searchObjects(gateway, objectType, { filterGroups: filters.length ? [{ filters }] : [], properties: ['hs_object_id'], limit: 1 }, call));
     remoteCount = probe.total;
-    if (remoteCount !== localIds.size && remoteCount <= RECONCILE_IDS_UP_TO) {
+    if (remoteCount <= (remoteCount !== localIds.size ? RECONCILE_IDS_UP_TO : RECONCILE_IDS_ALWAYS_UP_TO)) {
       remoteIds = new Set();
       let lastId = '0';
       for (;;) {
@@ -78,9 +81,11 @@ export function saveDrift(db: Db, drift: Drift, runId: number): void {
   ).run(drift.objectType, runId, drift.at, drift.localCount, drift.remoteCount, JSON.stringify(drift.missingIds), JSON.stringify(drift.extraIds));
 }
 
-/** Object types whose last reconciliation found a difference. */
+/** Object types whose last reconciliation found a difference: in the counts, or in the ids. */
 export function readDrift(db: Db): Drift[] {
-  const rows = db.prepare('select * from mirror_reconciliations where local_count != remote_count order by object_type').all() as Array<{
+  const rows = db
+    .prepare(`select * from mirror_reconciliations where local_count != remote_count or missing_ids != '[]' or extra_ids != '[]' order by object_type`)
+    .all() as Array<{
     object_type: string;
     at: string;
     local_count: number;

@@ -114,7 +114,7 @@ export function SyncPage({ workspace }: { workspace: Workspace }) {
                 Reconciliation {status.drift.length ? <span className="tag tag-warning">drift</span> : <span className="tag tag-success">in step</span>}
               </h2>
               {status.drift.length === 0 ? (
-                <p className="muted">After each full sync the local counts are compared with HubSpot's. No difference at the last check.</p>
+                <p className="muted">After each full sync the local records are compared with HubSpot's: counts, and ids up to a few thousand records. No difference at the last check.</p>
               ) : (
                 status.drift.map((d) => (
                   <p key={d.objectType}>
