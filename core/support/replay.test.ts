@@ -123,4 +123,25 @@ describe('replay of a support bundle against the sandbox', () => {
     expect(error.code).toBe('not_found');
     expect((await agent.call('workspaces.list', {})).workspaces).toHaveLength(before);
   });
+
+  it('edit and replay: after fixing the mapping row the error names, the retried job is compared with the failed attempt', async () => {
+    await customer.saveSettings({ extraRows: [mappingRow('tier', 'source', 'plan_tier')], company: { enabled: false } });
+    const leadId = customer.lead({ firstName: 'Edsger', lastName: 'Dijkstra', email: 'edsger@tue.example', source: 'Letter' });
+    const pushed = await customer.call('push.leads', { workspaceId: customer.workspaceId, target: { kind: 'ids', ids: [leadId] } });
+    const failedJob = pushed.jobIds[0]!;
+    await customer.drain();
+    expect((await customer.call('push.job', { workspaceId: customer.workspaceId, jobId: failedJob })).error?.code).toBe('property_missing');
+    // Nothing to compare before a second attempt.
+    expect((await customer.failure('support.compareAttempts', { workspaceId: customer.workspaceId, jobId: failedJob })).code).toBe('conflict');
+
+    // The edit: the row now writes to a property the portal has; then the replay (a retry through the same engine).
+    await customer.saveSettings({ extraRows: [mappingRow('tier', 'source', 'jobtitle')], company: { enabled: false } });
+    await customer.call('push.retry', { workspaceId: customer.workspaceId, jobId: failedJob });
+    await customer.drain();
+    const comparison = await customer.call('support.compareAttempts', { workspaceId: customer.workspaceId, jobId: failedJob });
+    expect(comparison.verdict).toBe('fixed');
+    expect(comparison).toMatchObject({ before: { state: 'failed', error: { code: 'property_missing' } }, after: { state: 'succeeded', error: null } });
+    expect(comparison.steps.find((s) => s.step === 'contact')).toMatchObject({ before: { outcome: 'failed' }, after: { outcome: 'created' }, changed: true });
+    expect(comparison.properties).toContainEqual(expect.objectContaining({ object: 'contact', property: 'jobtitle', before: null, after: 'Letter' }));
+  }, 60_000);
 });
