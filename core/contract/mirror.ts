@@ -266,6 +266,8 @@ export const recordMethods = defineMethods({
       /** Filters on indexed fields (owner) or any property (equality). */
       ownerId: z.string().max(32).optional(),
       property: z.object({ name: z.string().min(1).max(100), value: z.string().max(500) }).optional(),
+      /** Members of a HubSpot list whose memberships the mirror keeps (settings: membershipListIds). */
+      listId: z.string().max(32).optional(),
     }),
     output: page(RecordRow).extend({ total: z.number().int() }),
   },

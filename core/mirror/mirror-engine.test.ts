@@ -93,6 +93,25 @@ describe('mirror engine against a scripted HubSpot', () => {
     expect(t.services.mirror.status(workspaceId).drift).toEqual([]);
   });
 
+  it('keeps the memberships of the lists chosen in the settings, and Records filters by them', async () => {
+    seed('contacts', 20);
+    fake.lists.push({ listId: '7', name: 'VIP', objectTypeId: '0-1', processingType: 'MANUAL', members: [2, 3, 5] });
+    fake.lists.push({ listId: '8', name: 'Other', objectTypeId: '0-1', processingType: 'MANUAL', members: [4] });
+    t.services.mirror.setSettings(workspaceId, { membershipListIds: ['7'] });
+    await run('full', ['properties', 'contacts', 'lists']);
+    const list = (listId?: string) =>
+      t.services.records.list(workspaceId, { objectType: 'contacts', deleted: false, limit: 50, ...(listId ? { listId } : {}) });
+    expect(list('7').items.map((r) => r.id).sort()).toEqual(['2', '3', '5']);
+    expect(list('7').total).toBe(3);
+    // Only chosen lists are kept: another list filters to nothing.
+    expect(list('8').total).toBe(0);
+    expect(list().total).toBe(20);
+    // A member leaves the list in HubSpot: the next sync follows.
+    fake.lists[0]!.members = [2, 3];
+    await run('full', ['lists']);
+    expect(list('7').items.map((r) => r.id).sort()).toEqual(['2', '3']);
+  });
+
   it('incremental picks up changes since the cursor minus the lookback, and new records', async () => {
     seed('contacts', 50);
     await run('full', ['properties', 'contacts']);

@@ -40,7 +40,16 @@ export function createRecordsService(deps: { database(workspaceId: string): Db }
   return {
     list(
       workspaceId: string,
-      input: { objectType: RecordObjectType; search?: string | undefined; deleted: boolean; ownerId?: string | undefined; property?: { name: string; value: string } | undefined; limit: number; after?: string | undefined },
+      input: {
+        objectType: RecordObjectType;
+        search?: string | undefined;
+        deleted: boolean;
+        ownerId?: string | undefined;
+        property?: { name: string; value: string } | undefined;
+        listId?: string | undefined;
+        limit: number;
+        after?: string | undefined;
+      },
     ): { items: RecordRow[]; next?: string; total: number } {
       const db = deps.database(workspaceId);
       const where = ['object_type = ?', 'archived = ?'];
@@ -55,6 +64,10 @@ export function createRecordsService(deps: { database(workspaceId: string): Db }
       if (input.ownerId) {
         where.push('owner_id = ?');
         params.push(input.ownerId);
+      }
+      if (input.listId) {
+        where.push('id in (select record_id from mirror_list_members where list_id = ?)');
+        params.push(input.listId);
       }
       if (input.property) {
         if (!/^[A-Za-z0-9_]+$/.test(input.property.name)) throw new AppError('validation', `"${input.property.name}" is not a property name.`);

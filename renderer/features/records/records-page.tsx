@@ -16,6 +16,7 @@ const TYPES: Array<{ id: RecordObjectType; label: string }> = [
 
 const ROW_HEIGHT = 44;
 const ONE = { contacts: 'contact', companies: 'company', deals: 'deal' } as const;
+const OBJECT_TYPE_ID = { contacts: '0-1', companies: '0-2', deals: '0-3' } as const;
 const PAGE = 200;
 
 /** `records`, `records/companies`, `records/companies/123`: the list of a type, or one record. */
@@ -35,6 +36,9 @@ function RecordList({ workspace, objectType }: { workspace: Workspace; objectTyp
   const [deleted, setDeleted] = useState(false);
   const [ownerId, setOwnerId] = useState('');
   const [owners, setOwners] = useState<Array<{ id: string; name: string }>>([]);
+  // Lists whose memberships the mirror keeps (Sync settings), offered as a filter.
+  const [memberLists, setMemberLists] = useState<Array<{ id: string; name: string; objectTypeId: string }>>([]);
+  const [listId, setListId] = useState('');
   const [rows, setRows] = useState<RecordRow[]>([]);
   const [next, setNext] = useState<string | undefined>(undefined);
   const [total, setTotal] = useState<number | null>(null);
@@ -52,6 +56,11 @@ function RecordList({ workspace, objectType }: { workspace: Workspace; objectTyp
 
   useEffect(() => {
     void api.invoke('records.owners', { workspaceId: workspace.id }).then((r) => r.ok && setOwners(r.value.owners));
+    void Promise.all([api.invoke('mirror.getSettings', { workspaceId: workspace.id }), api.invoke('mirror.lists', { workspaceId: workspace.id })]).then(([settings, lists]) => {
+      if (!settings.ok || !lists.ok) return;
+      const kept = new Set(settings.value.membershipListIds);
+      setMemberLists(lists.value.lists.filter((l) => kept.has(l.id)));
+    });
   }, [api, workspace.id, version]);
 
   const load = async (after: string | undefined, replace: boolean) => {
@@ -59,7 +68,7 @@ function RecordList({ workspace, objectType }: { workspace: Workspace; objectTyp
     loading.current = true;
     const mine = generation.current;
     try {
-      const page = await api.call('records.list', { workspaceId: workspace.id, objectType, deleted, limit: PAGE, ...(query ? { search: query } : {}), ...(ownerId ? { ownerId } : {}), ...(after ? { after } : {}) });
+      const page = await api.call('records.list', { workspaceId: workspace.id, objectType, deleted, limit: PAGE, ...(query ? { search: query } : {}), ...(ownerId ? { ownerId } : {}), ...(listId ? { listId } : {}), ...(after ? { after } : {}) });
       if (mine !== generation.current) return;
       setRows((prev) => (replace ? page.items : [...prev, ...page.items]));
       setNext(page.next);
@@ -79,13 +88,19 @@ function RecordList({ workspace, objectType }: { workspace: Workspace; objectTyp
     setTotal(null);
   }, [workspace.id, objectType, deleted]);
 
+  const typeLists = memberLists.filter((l) => l.objectTypeId === OBJECT_TYPE_ID[objectType]);
+  useEffect(() => {
+    // A list of another object type doesn't apply to this tab.
+    if (listId && !typeLists.some((l) => l.id === listId)) setListId('');
+  }, [listId, typeLists]);
+
   useEffect(() => {
     generation.current += 1;
     loading.current = false;
     scroller.current?.scrollTo({ top: 0 });
     void load(undefined, true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [workspace.id, objectType, query, deleted, ownerId, version]);
+  }, [workspace.id, objectType, query, deleted, ownerId, listId, version]);
 
   const virtualizer = useVirtualizer({ count: rows.length + (next ? 1 : 0), getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
@@ -124,6 +139,16 @@ function RecordList({ workspace, objectType }: { workspace: Workspace; objectTyp
             </option>
           ))}
         </select>
+        {typeLists.length > 0 ? (
+          <select aria-label="List" value={listId} onChange={(e) => setListId(e.target.value)}>
+            <option value="">Any list</option>
+            {typeLists.map((l) => (
+              <option key={l.id} value={l.id}>
+                In “{l.name}”
+              </option>
+            ))}
+          </select>
+        ) : null}
         <label className="checkbox">
           <input type="checkbox" checked={deleted} onChange={(e) => setDeleted(e.target.checked)} /> Deleted
         </label>

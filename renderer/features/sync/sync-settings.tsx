@@ -4,6 +4,8 @@ import type { Workspace } from '../../../core/contract/workspaces.ts';
 import { errorMessage } from '../../api/client.ts';
 import { useAppStore } from '../../state/store.ts';
 
+const OBJECT_OF: Record<string, string> = { '0-1': 'contacts', '0-2': 'companies', '0-3': 'deals' };
+
 type Lists = Array<{ id: string; name: string; objectTypeId: string; processingType: string; size: number | null }>;
 
 /** The mirror's settings: schedule, windows, scope, and what MRR and links follow. */
@@ -75,6 +77,37 @@ export function SyncSettings({ workspace }: { workspace: Workspace }) {
           </select>
           <span className="field-hint">{companyLists.length ? 'Mirror only the companies of a HubSpot list.' : 'Company lists appear here after a sync.'}</span>
         </label>
+        <fieldset className="field list-memberships">
+          <legend className="field-label">List memberships</legend>
+          {lists.length === 0 ? (
+            <span className="field-hint">Lists appear here after a sync.</span>
+          ) : (
+            <>
+              <div className="checkbox-list">
+                {lists.map((l) => {
+                  const on = draft.membershipListIds.includes(l.id);
+                  return (
+                    <label key={l.id} className="checkbox">
+                      <input
+                        type="checkbox"
+                        checked={on}
+                        disabled={!on && draft.membershipListIds.length >= 20}
+                        onChange={(e) => set('membershipListIds', e.target.checked ? [...draft.membershipListIds, l.id] : draft.membershipListIds.filter((id) => id !== l.id))}
+                      />{' '}
+                      {l.name}
+                      <span className="muted">
+                        {' '}
+                        · {OBJECT_OF[l.objectTypeId] ?? l.objectTypeId}
+                        {l.size === null ? '' : ` · ${l.size.toLocaleString()}`}
+                      </span>
+                    </label>
+                  );
+                })}
+              </div>
+              <span className="field-hint">Who is in these lists (up to 20) is mirrored on each sync; Records can then show a list's members offline.</span>
+            </>
+          )}
+        </fieldset>
         <label className="field">
           <span className="field-label">Stripe customer id property</span>
           <input type="text" value={draft.stripeLinkProperty} onChange={(e) => set('stripeLinkProperty', e.target.value)} />

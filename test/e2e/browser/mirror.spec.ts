@@ -14,11 +14,20 @@ test('runs a sync of a sandbox workspace, browses the mirror offline and opens a
   await page.screenshot({ path: testInfo.outputPath('sync.png'), fullPage: true });
   const settings = page.getByTestId('sync-settings');
   await settings.getByLabel('Lookback window (minutes)').fill('20');
+  // Keep who is in the newsletter list, then sync again to fetch it.
+  await settings.getByRole('checkbox', { name: /Newsletter subscribers/ }).check();
   await settings.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Sync settings saved.')).toBeVisible();
   await settings.screenshot({ path: testInfo.outputPath('sync-settings.png') });
+  await page.getByRole('button', { name: 'Run sync now' }).click();
+  await expect(log.getByText('succeeded')).toHaveCount(2, { timeout: 30_000 });
 
   await shell.navigate('Records');
+  await expect(page.getByTestId('records-total')).toHaveText('500 contacts');
+  await page.getByRole('combobox', { name: 'List' }).selectOption({ label: 'In “Newsletter subscribers”' });
+  await expect(page.getByTestId('records-total')).toHaveText(/^\d+ contacts?$/);
+  await expect(page.getByTestId('records-total')).not.toHaveText('500 contacts');
+  await page.getByRole('combobox', { name: 'List' }).selectOption({ label: 'Any list' });
   await expect(page.getByTestId('records-total')).toHaveText('500 contacts');
   await page.getByRole('tab', { name: 'Companies' }).click();
   await expect(page.getByTestId('records-total')).toHaveText(/\d+ companies/);
