@@ -362,6 +362,7 @@ export function createLeadImportService(deps: LeadImportDeps) {
     };
 
     async function* pieces(): AsyncGenerator<string> {
+      status.bytesDone = 0;
       const decode = createTextDecoder(settings.encoding);
       const stream = fs.createReadStream(j.file, { highWaterMark: READ_CHUNK_BYTES });
       try {
@@ -473,6 +474,8 @@ export function createLeadImportService(deps: LeadImportDeps) {
     if (sample.settings.hasHeader) rememberAssignments(leads.open(workspaceId).db, sample.headers, targets);
 
     j.status.state = 'running';
+    // bytesDone counted the upload until now; from here it counts the bytes read into leads.
+    j.status.bytesDone = 0;
     j.status.rowsTotalEstimate = sample.estimatedRows;
     running.add(workspaceId);
     publish(j);

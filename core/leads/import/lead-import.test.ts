@@ -207,6 +207,30 @@ describe('CSV import', () => {
     expect(fs.readdirSync(path.join(t.dataDir, 'tmp', 'imports'))).toEqual([]);
   });
 
+  it('reports progress while a large file imports: rows and bytes only grow, an estimate and an ETA, then done', async () => {
+    const rows = ['First Name,Email', ...Array.from({ length: 20_000 }, (_, i) => `Lead ${i},lead${i}@example.com`)].join('\n');
+    const importId = await stage(Buffer.from(rows), 'progress.csv', 1024 * 1024);
+    const preview = await call<ImportPreview>('leads.importPreview', { importId });
+    const progress: ImportStatus[] = [];
+    t.services.events.subscribe((event, payload) => {
+      if (event === 'leads.onDidImportProgress' && (payload as ImportStatus).importId === importId) progress.push(payload as ImportStatus);
+    });
+    await call('leads.importCommit', { importId, settings: preview.settings, assignments: preview.assignments });
+    const status = await t.services.leadImports.settled(importId);
+    expect(status).toMatchObject({ state: 'done', imported: 20_000, flagged: 0, rowsDone: 20_000 });
+    const running = progress.filter((p) => p.state === 'running');
+    expect(running.length).toBeGreaterThan(1);
+    for (let i = 1; i < progress.length; i++) {
+      expect(progress[i]!.rowsDone).toBeGreaterThanOrEqual(progress[i - 1]!.rowsDone);
+      expect(progress[i]!.bytesDone).toBeGreaterThanOrEqual(progress[i - 1]!.bytesDone);
+    }
+    const midway = running.find((p) => p.rowsDone > 0 && p.rowsDone < 20_000);
+    expect(midway).toBeDefined();
+    expect(midway!.rowsTotalEstimate).toBeGreaterThan(midway!.rowsDone);
+    expect(midway!.etaMs).toBeGreaterThanOrEqual(0);
+    expect(progress.at(-1)).toMatchObject({ state: 'done', rowsDone: 20_000, bytesDone: status.bytesTotal });
+  });
+
   it('cancels a running import and removes the leads it had added', async () => {
     const rows = ['First Name,Email', ...Array.from({ length: 30_000 }, (_, i) => `Lead ${i},lead${i}@example.com`)].join('\n');
     const importId = await stage(Buffer.from(rows), 'big.csv', 1024 * 1024);
