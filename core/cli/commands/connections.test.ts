@@ -102,6 +102,16 @@ describe('syncdesk connect / status / disconnect with a keychain', () => {
     expect(human.stdout).toContain('all 7 required granted');
     expect(human.stdout).toContain('Secrets   OS keychain');
 
+    // Send test lead from the CLI: the saved (default) mapping against the live portal, with a disposable
+    // contact archived again afterwards.
+    const tested = await run(['test-lead', '--workspace', id, '--data', dataDir, '--json'], env);
+    expect(tested.code).toBe(0);
+    const report = JSON.parse(tested.stdout) as { result: string; contactId: string; email: string; deletedAt: string | null; properties: Array<{ status: string }> };
+    expect(report).toMatchObject({ result: 'passed', contactId: expect.stringMatching(/^\d+$/), email: expect.stringMatching(/^syncdesk-test\+.*@example\.com$/), deletedAt: expect.any(String) });
+    expect(report.properties.length).toBeGreaterThan(0);
+    expect(report.properties.every((p) => p.status !== 'problem')).toBe(true);
+    expect((await sandbox.call('GET', `/crm/v3/objects/contacts/${report.contactId}`)).status).toBe(404);
+
     const key = stripe.createKey();
     const withStripe = await run(['connect', 'stripe', '--workspace', id, '--key-stdin', '--api-base', stripe.url, '--data', dataDir, '--json'], env, key);
     expect(withStripe.code).toBe(0);
