@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/harness/temp-dir.ts';
 import { defineMigrations } from '../store/migrations.ts';
-import { routePattern } from './sandbox-faults.ts';
+import { createFaultInjector, routePattern } from './sandbox-faults.ts';
 import type { SandboxProvider } from './sandbox-provider.ts';
 import { SandboxServer } from './sandbox-server.ts';
 
@@ -31,6 +31,39 @@ afterEach(async () => {
 const admin = (route: string, body: unknown) =>
   fetch(`${base}/__sandbox/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+/** mulberry32: a small seeded PRNG, so probabilistic faults are reproducible. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Statuses of `count` requests to a fresh server whose faults draw from `random` (undefined: Math.random). */
+async function statusesUnderRule(random: (() => number) | undefined, rule: unknown, count: number): Promise<number[]> {
+  const dir = makeTempDir();
+  const other = new SandboxServer({ dataDir: dir.dir, providers: () => [echo], random });
+  try {
+    const { url } = await other.listen();
+    const set = await fetch(`${url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rules: [rule] }) });
+    expect(set.status).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const res = await fetch(`${url}/echo/p`);
+      await res.arrayBuffer();
+      statuses.push(res.status);
+    }
+    return statuses;
+  } finally {
+    await other.close();
+    dir.cleanup();
+  }
+}
+
 describe('SandboxServer', () => {
   it('binds to loopback and routes to providers, with JSON and a charset', async () => {
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -57,6 +90,43 @@ describe('SandboxServer', () => {
     await expect(fetch(`${base}/echo/a`)).rejects.toThrow();
     await admin('faults', { rules: [] });
     expect((await fetch(`${base}/echo/a`)).status).toBe(200);
+  });
+
+  it('fails about the rule\'s share of requests with a fractional probability, reproducibly for a seeded random', async () => {
+    const rule = { route: '/echo/*', probability: 0.5, status: [500, 503] };
+    const first = await statusesUnderRule(seeded(42), rule, 200);
+    const failures = first.filter((s) => s !== 200);
+    expect(failures.length).toBeGreaterThanOrEqual(70);
+    expect(failures.length).toBeLessThanOrEqual(130);
+    // Failures pick among the listed statuses; everything else passes through.
+    expect(new Set(failures)).toEqual(new Set([500, 503]));
+    expect(first.every((s) => [200, 500, 503].includes(s))).toBe(true);
+    // The same seed replays the same outcomes, request by request; another seed does not.
+    expect(await statusesUnderRule(seeded(42), rule, 200)).toEqual(first);
+    expect(await statusesUnderRule(seeded(7), rule, 200)).not.toEqual(first);
+    // A low probability fails a small share.
+    const rare = (await statusesUnderRule(seeded(42), { route: '/echo/*', probability: 0.1, status: [502] }, 200)).filter((s) => s === 502).length;
+    expect(rare).toBeGreaterThanOrEqual(5);
+    expect(rare).toBeLessThanOrEqual(40);
+  });
+
+  it('uses Math.random when no random is given (bounds loose enough never to flake)', async () => {
+    const statuses = await statusesUnderRule(undefined, { route: '/echo/*', probability: 0.5, status: [503] }, 200);
+    const failures = statuses.filter((s) => s === 503).length;
+    expect(failures).toBeGreaterThanOrEqual(40);
+    expect(failures).toBeLessThanOrEqual(160);
+  });
+
+  it('draws one number to decide and one to pick the status; a draw equal to the probability passes', () => {
+    const draws = [0.24, 0.99, 0.25, 0.1, 0.0];
+    const injector = createFaultInjector(() => draws.shift()!);
+    injector.set([{ route: '/x', probability: 0.25, status: [500, 503, 200] }]);
+    // 0.24 < 0.25 fails; 0.99 picks the third choice, and 200 means pass through.
+    expect(injector.pick('GET', '/x')).toBeUndefined();
+    expect(injector.pick('GET', '/x')).toBeUndefined(); // 0.25 is not < 0.25
+    expect(injector.pick('GET', '/x')).toBe(500); // 0.1 fails; 0.0 picks the first
+    expect(injector.pick('GET', '/elsewhere')).toBeUndefined();
+    expect(draws).toEqual([]);
   });
 
   it('holds a request forever on "timeout"', async () => {

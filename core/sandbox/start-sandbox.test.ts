@@ -130,11 +130,74 @@ describe('syncdesk sandbox (CLI)', () => {
     expect(await exited).toBe(0);
   });
 
+  it('hides a just-created record from search until --search-lag-ms has passed', async () => {
+    const temp = makeTempDir('syncdesk-cli-');
+    cleanups.push(temp.cleanup);
+    const token = 'pat-na1-87654321-4321-4321-8321-cba987654321';
+    const lagMs = 500;
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'core', 'cli', 'syncdesk.ts'), 'sandbox', '--data', temp.dir, '--token', token, '--search-lag-ms', String(lagMs), '--no-limits', '--json', '--exit-on-stdin-close'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    cleanups.push(() => {
+      child.kill();
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    const { url } = JSON.parse(line) as { url: string };
+    expect((await get(`${url}/__sandbox/settings`)).body).toMatchObject({ searchLagMs: lagMs });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const search = async () => {
+      const res = await fetch(`${url}/crm/v3/objects/contacts/search`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'lagging@example.com' }] }] }),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { total: number }).total;
+    };
+    const before = Date.now();
+    const created = await fetch(`${url}/crm/v3/objects/contacts`, { method: 'POST', headers, body: JSON.stringify({ properties: { email: 'lagging@example.com' } }) });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect(await search()).toBe(0);
+    // Reads by id see it at once; only search lags.
+    expect((await get(`${url}/crm/v3/objects/contacts/${id}`, token)).status).toBe(200);
+    // Found only once the lag has passed (the record was created no earlier than `before`).
+    let total = 0;
+    while (total === 0) {
+      expect(Date.now() - before).toBeLessThan(10_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      total = await search();
+      if (total === 0) expect(Date.now() - before).toBeLessThan(lagMs + 5_000);
+    }
+    expect(total).toBe(1);
+    expect(Date.now() - before).toBeGreaterThanOrEqual(lagMs);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+  });
+
   it('refuses bad flags with exit code 2', async () => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'core', 'cli', 'syncdesk.ts'), 'sandbox', '--tier', 'gold'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
     expect(err).toContain('--tier must be one of free, starter, pro, enterprise, addon');
+  });
+
+  it('refuses a --search-lag-ms that is not a number ≥ 0 with exit code 2', async () => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'core', 'cli', 'syncdesk.ts'), 'sandbox', '--search-lag-ms', 'soon'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
+    expect(err).toContain('--search-lag-ms must be a number of milliseconds ≥ 0.');
   });
 });

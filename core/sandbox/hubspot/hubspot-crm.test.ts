@@ -38,7 +38,10 @@ describe('Properties API', () => {
     });
     expect(created.status).toBe(201);
     spec.response('POST', '/crm/v3/properties/{objectType}', 201, created.body);
-    expect((await sb.call('POST', '/crm/v3/properties/contacts', { body: created.body })).status).toBe(409);
+    const conflict = await sb.call('POST', '/crm/v3/properties/contacts', { body: created.body });
+    expect(conflict.status).toBe(409);
+    spec.response('POST', '/crm/v3/properties/{objectType}', 409, conflict.body);
+    expect(conflict.body).toMatchObject({ status: 'error', correlationId: conflict.headers.get('x-hubspot-correlation-id') });
     const write = await sb.call('POST', '/crm/v3/objects/contacts', { body: { properties: { favourite_colour: 'blue' } } });
     expect(write.body.errors[0].code).toBe('INVALID_OPTION');
     const patched = await sb.client().crm.properties.coreApi.update('contacts', 'favourite_colour', {
@@ -48,6 +51,10 @@ describe('Properties API', () => {
       ],
     });
     expect(patched.options.map((o) => o.value)).toEqual(['red', 'blue']);
+    const got = await sb.call('GET', '/crm/v3/properties/contacts/favourite_colour');
+    expect(got.status).toBe(200);
+    spec.response('GET', '/crm/v3/properties/{objectType}/{propertyName}', 200, got.body);
+    expect(got.body).toMatchObject({ name: 'favourite_colour', type: 'enumeration', fieldType: 'radio', groupName: 'contactinformation' });
     expect((await sb.call('POST', '/crm/v3/objects/contacts', { body: { properties: { favourite_colour: 'blue' } } })).status).toBe(201);
     expect((await sb.call('DELETE', '/crm/v3/properties/contacts/favourite_colour')).status).toBe(204);
     expect((await sb.call('GET', '/crm/v3/properties/contacts/favourite_colour')).status).toBe(404);
@@ -59,6 +66,13 @@ describe('Properties API', () => {
     const groups = await sb.call('GET', '/crm/v3/properties/contacts/groups');
     spec.response('GET', '/crm/v3/properties/{objectType}/groups', 200, groups.body);
     expect(groups.body.results.map((g: { name: string }) => g.name)).toContain('contactinformation');
+    const group = await sb.call('POST', '/crm/v3/properties/contacts/groups', { body: { name: 'billing_details', label: 'Billing details', displayOrder: 3 } });
+    expect(group.status).toBe(201);
+    spec.response('POST', '/crm/v3/properties/{objectType}/groups', 201, group.body);
+    expect(group.body).toEqual({ name: 'billing_details', label: 'Billing details', displayOrder: 3, archived: false });
+    const groupAgain = await sb.call('POST', '/crm/v3/properties/contacts/groups', { body: { name: 'billing_details', label: 'Again' } });
+    expect(groupAgain.status).toBe(409);
+    spec.response('POST', '/crm/v3/properties/{objectType}/groups', 409, groupAgain.body);
   });
 });
 
@@ -123,6 +137,7 @@ describe('Associations v4', () => {
     expect(tooMany.status).toBe(400);
     const archive = await sb.call('POST', '/crm/v4/associations/deals/contacts/batch/archive', { body: { inputs: [{ from: { id: deals[0]!.id }, to: [{ id: contacts[0]!.id }] }] } });
     expect(archive.status).toBe(204);
+    spec.response('POST', '/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/archive', 204, archive.body);
     expect((await hs.crm.associations.v4.basicApi.getPage('deals', deals[0]!.id, 'contacts')).results).toEqual([]);
   });
 });
@@ -164,6 +179,11 @@ describe('Lists v3', () => {
     spec.response('POST', '/crm/v3/lists/search', 200, found.body);
     expect(found.body).toMatchObject({ total: 1, hasMore: false });
     expect(found.body.lists[0].additionalProperties.hs_list_size).toBe('3');
+    const removed = await sb.call('PUT', `/crm/v3/lists/${listId}/memberships/remove`, { body: [ids[3], ids[4], '99999999'] });
+    expect(removed.status).toBe(200);
+    spec.response('PUT', '/crm/v3/lists/{listId}/memberships/remove', 200, removed.body);
+    expect(removed.body).toEqual({ recordsIdsAdded: [], recordIdsRemoved: [ids[3]], recordIdsMissing: ['99999999'] });
+    expect((await sb.call('GET', `/crm/v3/lists/${listId}/memberships`)).body.total).toBe(2);
     expect((await sb.call('DELETE', `/crm/v3/lists/${listId}`)).status).toBe(204);
     const gone = await sb.call('GET', `/crm/v3/lists/${listId}`);
     expect(gone.status).toBe(404);

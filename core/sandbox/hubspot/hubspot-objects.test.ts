@@ -98,8 +98,16 @@ describe('CRM objects: single-record routes', () => {
     expect(new Date(updated.properties.lastmodifieddate!).getTime()).toBeGreaterThanOrEqual(new Date(c.properties.lastmodifieddate!).getTime());
     const byEmail = await sb.call('PATCH', '/crm/v3/objects/contacts/clear%40example.com?idProperty=email', { body: { properties: { city: 'Oslo' } } });
     expect(byEmail.status).toBe(200);
+    objects.response('PATCH', '/crm/v3/objects/{objectType}/{objectId}', 200, byEmail.body);
+    contactsSpec.response('PATCH', '/crm/v3/objects/contacts/{contactId}', 200, byEmail.body);
     expect(byEmail.body.properties.city).toBe('Oslo');
-    expect((await sb.call('DELETE', `/crm/v3/objects/contacts/${c.id}`)).status).toBe(204);
+    const byId = await sb.call('PATCH', `/crm/v3/objects/contacts/${c.id}`, { body: { properties: { jobtitle: 'CFO' } } });
+    expect(byId.status).toBe(200);
+    objects.response('PATCH', '/crm/v3/objects/{objectType}/{objectId}', 200, byId.body);
+    const archive = await sb.call('DELETE', `/crm/v3/objects/contacts/${c.id}`);
+    expect(archive.status).toBe(204);
+    objects.response('DELETE', '/crm/v3/objects/{objectType}/{objectId}', 204, archive.body);
+    contactsSpec.response('DELETE', '/crm/v3/objects/contacts/{contactId}', 204, archive.body);
     expect((await sb.call('DELETE', `/crm/v3/objects/contacts/${c.id}`)).status).toBe(204);
     expect((await sb.call('DELETE', '/crm/v3/objects/contacts/987654321')).status).toBe(204);
     expect((await sb.call('GET', `/crm/v3/objects/contacts/${c.id}`)).status).toBe(404);
@@ -172,6 +180,8 @@ describe('CRM objects: validation and uniqueness', () => {
     const a = await hs.crm.contacts.basicApi.create({ properties: { email: 'dup@example.com', hs_additional_emails: 'alias@example.com' }, associations: [] });
     const dup = await apiError(hs.crm.contacts.basicApi.create({ properties: { email: 'DUP@example.com' }, associations: [] }));
     expect(dup.code).toBe(409);
+    contactsSpec.response('POST', '/crm/v3/objects/contacts', 409, dup.body);
+    objects.response('POST', '/crm/v3/objects/{objectType}', 409, dup.body);
     expect(dup.body).toEqual({ status: 'error', message: `Contact already exists. Existing ID: ${a.id}`, correlationId: dup.headers['x-hubspot-correlation-id'], category: 'CONFLICT' });
     expect((await apiError(hs.crm.contacts.basicApi.create({ properties: { email: 'Alias@Example.com' }, associations: [] }))).body.message).toBe(`Contact already exists. Existing ID: ${a.id}`);
     const b = await hs.crm.contacts.basicApi.create({ properties: { email: 'other@example.com' }, associations: [] });
@@ -229,6 +239,8 @@ describe('CRM objects: batch routes', () => {
       body: { inputs: [{ properties: { email: 'fresh1@example.com' } }, { properties: { email: 'exists1@example.com' } }, { properties: { email: 'exists2@example.com' } }] },
     });
     expect(whole.status).toBe(409);
+    objects.response('POST', '/crm/v3/objects/{objectType}/batch/create', 409, whole.body);
+    expect(whole.body).toMatchObject({ status: 'error', category: 'CONFLICT', correlationId: whole.headers.get('x-hubspot-correlation-id') });
     expect(whole.body.message).toMatch(/^Contact already exists\. Existing ID: \d+$/);
     expect((await sb.call('GET', '/__sandbox/state/contacts', { token: null })).body.results.length).toBe(before);
 
@@ -303,6 +315,7 @@ describe('CRM objects: batch routes', () => {
     const res = await sb.call('POST', '/crm/v3/objects/contacts/batch/archive', { body: { inputs: [{ id: c.id }, { id: '44444444' }] } });
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
+    objects.response('POST', '/crm/v3/objects/{objectType}/batch/archive', 204, res.body);
     expect((await sb.call('GET', `/crm/v3/objects/contacts/${c.id}`)).status).toBe(404);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { specs } from '../../../test/harness/openapi.ts';
 import { startTestSandbox, type TestSandbox } from '../../../test/harness/hubspot-sandbox.ts';
 import { nextMidnight, utcOffsetMs } from './hubspot-portals.ts';
+import { TIER_LIMITS } from './hubspot-rate-limits.ts';
 
 const objects = specs.objects();
 let sb: TestSandbox;
@@ -60,6 +61,47 @@ describe('rate limits', () => {
     specs.accountInfo().response('GET', '/account-info/v3/api-usage/daily/private-apps', 200, usage.body);
     expect(usage.body.results[0]).toMatchObject({ name: 'private-apps-api-calls-daily', usageLimit: 2_000_000, currentUsage: 4, fetchStatus: 'SUCCESS' });
     expect(Date.parse(usage.body.results[0].resetsAt)).toBe(nextMidnight('US/Eastern', Date.parse(usage.body.results[0].collectedAt)));
+  });
+
+  it('refuses with policyName DAILY once the portal\'s daily total is used, searches included, until the portal\'s midnight', async () => {
+    // 250,000 calls would take minutes; shrink the starter tier's daily limit for this test only.
+    const saved = TIER_LIMITS.starter.daily;
+    TIER_LIMITS.starter.daily = 3;
+    try {
+      let last;
+      for (let i = 0; i < 3; i++) last = await sb.call('GET', '/crm/v3/objects/contacts?limit=1');
+      expect(last!.status).toBe(200);
+      expect(last!.headers.get('x-hubspot-ratelimit-daily')).toBe('3');
+      expect(last!.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('0');
+      const refused = await sb.call('GET', '/crm/v3/objects/contacts?limit=1');
+      expect(refused.status).toBe(429);
+      objects.response('GET', '/crm/v3/objects/{objectType}', 429, refused.body);
+      expect(refused.body).toMatchObject({
+        status: 'error',
+        message: 'You have reached your daily limit.',
+        errorType: 'RATE_LIMIT',
+        policyName: 'DAILY',
+        category: 'RATE_LIMITS',
+        correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      expect(refused.headers.get('x-hubspot-correlation-id')).toBe(refused.body.correlationId);
+      // The ten-second window is far from used up: the daily policy is what refused.
+      await sb.call('POST', '/__sandbox/clock', { body: { advanceMs: 10_001 }, token: null });
+      const search = await sb.call('POST', '/crm/v3/objects/contacts/search', { body: {} });
+      expect(search.status).toBe(429);
+      objects.response('POST', '/crm/v3/objects/{objectType}/search', 429, search.body);
+      expect(search.body.policyName).toBe('DAILY');
+      const sdk = await sb.client().crm.contacts.basicApi.getPage(1).catch((e: unknown) => e as { code: number; body: { policyName: string } });
+      expect(sdk).toMatchObject({ code: 429, body: { policyName: 'DAILY' } });
+      // A new day starts at midnight in the portal's time zone (US/Eastern).
+      const { now } = (await sb.call('GET', '/__sandbox/health', { token: null })).body as { now: number };
+      await sb.call('POST', '/__sandbox/clock', { body: { now: nextMidnight('US/Eastern', now) + 1_000 }, token: null });
+      const fresh = await sb.call('GET', '/crm/v3/objects/contacts?limit=1');
+      expect(fresh.status).toBe(200);
+      expect(fresh.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('2');
+    } finally {
+      TIER_LIMITS.starter.daily = saved;
+    }
   });
 
   it('switches off with the admin route (and --no-limits), keeping the headers', async () => {
