@@ -107,10 +107,14 @@ export function crmObjectStream(options: CrmObjectStreamOptions): StreamDefiniti
         await sweepArchived(ctx, io, cp, { insertUnknown: !scoped && startMs === null });
         // Only a complete listing may conclude that what it didn't see is gone (or out of scope).
         const unseen = await ctx.store.unseenLive(objectType, cp.seenRun);
+        // With a start date, only what the listing covered can be missing: records modified since it
+        // (a last-modified time only grows, so such a record is listed unless it is gone). Older ones stay.
+        const inScope = startMs === null ? null : ctx.store.liveIds(objectType, startMs);
+        const missing = inScope ? unseen.filter((id) => inScope.has(id)) : unseen;
         const now = ctx.clock.now();
         ctx.store.db.transaction(() => {
           if (scoped) ctx.counter.add({ deleted: ctx.store.removeRecords(objectType, unseen) });
-          else if (startMs === null) ctx.counter.add({ deleted: ctx.store.markDeleted(objectType, unseen.map((id) => ({ id })), 'missing', { runId: ctx.runId, now }) });
+          else ctx.counter.add({ deleted: ctx.store.markDeleted(objectType, missing.map((id) => ({ id })), 'missing', { runId: ctx.runId, now }) });
           ctx.store.updateStream(name, { cursor: cp.startedAt, last_full_at: isoAt(now), last_archived_at: isoAt(now), checkpoint: null });
         })();
         ctx.shared.set(`mode:${objectType}`, 'full');

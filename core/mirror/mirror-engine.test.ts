@@ -112,6 +112,20 @@ describe('mirror engine against a scripted HubSpot', () => {
     expect(list('7').items.map((r) => r.id).sort()).toEqual(['2', '3']);
   });
 
+  it('with a start date, a record gone from HubSpot without a trace is marked deleted; older records are out of scope, not missing', async () => {
+    seed('contacts', 30);
+    // Contact i was last modified at T0 - 1 day + (i - 1) ms: the scope starts at contact 15.
+    t.services.mirror.setSettings(workspaceId, { startDate: new Date(T0 - 86_400_000 + 14).toISOString() });
+    await run('full', ['properties', 'contacts']);
+    expect([...local('contacts').keys()].sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 16 }, (_, i) => String(15 + i)));
+    fake.records.delete('contacts:20');
+    await run('full', ['contacts']);
+    const after = local('contacts');
+    expect(after.get('20')).toMatchObject({ archived: true, reason: 'missing' });
+    expect([...after.values()].filter((r) => r.archived)).toHaveLength(1);
+    expect(t.services.mirror.status(workspaceId).drift).toEqual([]);
+  });
+
   it('incremental picks up changes since the cursor minus the lookback, and new records', async () => {
     seed('contacts', 50);
     await run('full', ['properties', 'contacts']);

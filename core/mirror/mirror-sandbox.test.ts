@@ -3,6 +3,7 @@ import { startTestSandbox, type TestSandbox } from '../../test/harness/hubspot-s
 import { createTestServices, type TestServices } from '../../test/harness/services.ts';
 import { ALL_SCOPES } from '../sandbox/hubspot/hubspot-auth.ts';
 import type { ManualClock } from '../ports/clock.ts';
+import { lastModifiedProperty } from './mirror-store.ts';
 import { createStaticProviders } from './static-providers.ts';
 
 let sandbox: TestSandbox | undefined;
@@ -32,9 +33,9 @@ async function setup(options: { contacts?: number; searchLagMs?: number; scopes?
 
 type ApiObject = { id: string; properties: Record<string, string | null>; archived: boolean };
 
-/** The mirror holds exactly what the sandbox holds: same ids, archived flags, and every non-empty value. */
-async function expectEqualToSandbox(s: TestSandbox, db: () => import('../store/database.ts').Db, type: string): Promise<number> {
-  const state = (await s.call<{ results: ApiObject[] }>('GET', `/__sandbox/state/${type}`, { token: null })).body.results;
+/** The mirror holds exactly what the sandbox holds (or the part of it `keep` selects): same ids, archived flags, and every non-empty value. */
+async function expectEqualToSandbox(s: TestSandbox, db: () => import('../store/database.ts').Db, type: string, keep: (o: ApiObject) => boolean = () => true): Promise<number> {
+  const state = (await s.call<{ results: ApiObject[] }>('GET', `/__sandbox/state/${type}`, { token: null })).body.results.filter(keep);
   const rows = db().prepare('select id, properties, archived from mirror_records where object_type = ?').all(type) as Array<{ id: string; properties: string; archived: number }>;
   const local = new Map(rows.map((r) => [r.id, { properties: JSON.parse(r.properties) as Record<string, string | null>, archived: r.archived === 1 }]));
   expect([...local.keys()].sort()).toEqual(state.map((o) => o.id).sort());
@@ -74,13 +75,71 @@ describe('mirror against the sandbox portal', () => {
     await run('full', ['properties']);
     // Put the cursor before the seed's bulk stamp (three days back), as if the last sync ran then.
     const store = t!.services.mirror.store(workspaceId);
-    store.updateStream('contacts', { cursor: s.server.clock.now() - 4 * 86_400_000, last_full_at: new Date().toISOString(), last_archived_at: new Date().toISOString() });
+    const cursor = s.server.clock.now() - 4 * 86_400_000;
+    store.updateStream('contacts', { cursor, last_full_at: new Date().toISOString(), last_archived_at: new Date().toISOString() });
     const result = await run('incremental', ['contacts']);
     expect(result.streams[0]!.status).toBe('succeeded');
-    expect(result.streams[0]!.fetched).toBeGreaterThan(11_000);
+    // The mirror equals the sandbox's live contacts modified inside the window (cursor minus the lookback, up to the run's start):
+    // none skipped at the cap, none stored twice, every value as the sandbox has it.
+    const from = cursor - t!.services.mirror.settings(workspaceId).lookbackMinutes * 60_000;
+    const inWindow = (o: ApiObject) => !o.archived && Date.parse(o.properties.lastmodifieddate!) >= from;
+    const expected = await expectEqualToSandbox(s, db, 'contacts', inWindow);
+    expect(expected).toBeGreaterThan(11_000);
+    expect(result.streams[0]).toMatchObject({ fetched: expected, created: expected });
     const shared = db().prepare("select modified_at, count(*) as n from mirror_records where object_type = 'contacts' group by modified_at order by n desc limit 1").get() as { n: number };
     expect(shared.n).toBeGreaterThan(10_000);
   }, 120_000);
+
+  it('with a start date, a full sync stores only records modified on or after it, and reconciliation sees no drift', async () => {
+    const { s, run, db, workspaceId } = await setup({ contacts: 400 });
+    const types = ['contacts', 'companies', 'deals'];
+    const modifiedMs = (type: string, o: ApiObject) => Date.parse(o.properties[lastModifiedProperty(type)]!);
+    // The start date is exactly one contact's last-modified time, about half-way through the seed's spread.
+    const contacts = (await s.call<{ results: ApiObject[] }>('GET', '/__sandbox/state/contacts', { token: null })).body.results.filter((o) => !o.archived);
+    const times = contacts.map((o) => modifiedMs('contacts', o)).sort((a, b) => a - b);
+    const startMs = times[Math.floor(times.length / 2)]!;
+    const onStart = contacts.find((o) => modifiedMs('contacts', o) === startMs)!;
+    t!.services.mirror.setSettings(workspaceId, { startDate: new Date(startMs).toISOString() });
+    const inScope = (type: string) => (o: ApiObject) => !o.archived && modifiedMs(type, o) >= startMs;
+
+    const full = await run('full', ['properties', ...types]);
+    expect(full.streams.filter((x) => x.status !== 'succeeded')).toEqual([]);
+    const kept: Record<string, number> = {};
+    for (const type of types) kept[type] = await expectEqualToSandbox(s, db, type, inScope(type));
+    expect(kept.contacts).toBeGreaterThan(100);
+    expect(kept.contacts).toBeLessThan(contacts.length);
+    expect(db().prepare("select count(*) from mirror_records where object_type = 'contacts' and id = ?").pluck().get(onStart.id)).toBe(1);
+    // Nothing older than the start date, not even the archived ones (HubSpot's recycle bin is outside the scope too).
+    expect(db().prepare("select count(*) from mirror_records where object_type = 'contacts' and (modified_at < ? or archived = 1)").pluck().get(startMs)).toBe(0);
+
+    // Reconciliation counts HubSpot's records in the same scope: no drift, and ids were compared.
+    expect(t!.services.mirror.status(workspaceId).drift).toEqual([]);
+    const reconciled = db().prepare('select object_type, local_count, remote_count, missing_ids, extra_ids from mirror_reconciliations order by object_type').all();
+    expect(reconciled).toEqual([...types].sort().map((type) => ({ object_type: type, local_count: kept[type], remote_count: kept[type], missing_ids: '[]', extra_ids: '[]' })));
+
+    // A record edited later enters the scope; the incremental update picks it up and nothing older.
+    const old = contacts.find((o) => modifiedMs('contacts', o) < startMs)!;
+    await s.admin('clock', { advanceMs: 60_000 });
+    await s.call('PATCH', `/crm/v3/objects/contacts/${old.id}`, { body: { properties: { jobtitle: 'Back in scope' } } });
+    await s.admin('clock', { advanceMs: 60_000 });
+    const incremental = await run('incremental', ['contacts']);
+    expect(incremental.streams[0]).toMatchObject({ mode: 'incremental', status: 'succeeded', created: 1, updated: 0 });
+    expect(await expectEqualToSandbox(s, db, 'contacts', inScope('contacts'))).toBe(kept.contacts + 1);
+  });
+
+  // Records mirrored before the start date stay (true copies, out of scope); reconciliation counts the
+  // same scope on both sides.
+  it('a start date set on an existing mirror: the next full sync shows no drift because of the scope', async () => {
+    const { s, run, workspaceId } = await setup({ contacts: 200 });
+    await run('full', ['properties', 'contacts']);
+    expect(t!.services.mirror.status(workspaceId).drift).toEqual([]);
+    const contacts = (await s.call<{ results: ApiObject[] }>('GET', '/__sandbox/state/contacts', { token: null })).body.results.filter((o) => !o.archived);
+    const times = contacts.map((o) => Date.parse(o.properties.lastmodifieddate!)).sort((a, b) => a - b);
+    t!.services.mirror.setSettings(workspaceId, { startDate: new Date(times[Math.floor(times.length / 2)]!).toISOString() });
+    const full = await run('full', ['contacts']);
+    expect(full.streams[0]!.status).toBe('succeeded');
+    expect(t!.services.mirror.status(workspaceId).drift).toEqual([]);
+  });
 
   it('does not lose records the search index shows late', async () => {
     const { s, run, db } = await setup({ contacts: 20, searchLagMs: 5_000 });

@@ -268,7 +268,11 @@ export function createMirrorStore(db: Db) {
       return db.prepare('select count(*) from mirror_records where object_type = ? and archived = 0').pluck().get(objectType) as number;
     },
 
-    liveIds(objectType: string): Set<string> {
+    /** Live record ids of a type; with `sinceMs`, only those last modified then or later (a start-date scope). */
+    liveIds(objectType: string, sinceMs: number | null = null): Set<string> {
+      if (sinceMs !== null) {
+        return new Set(db.prepare('select id from mirror_records where object_type = ? and archived = 0 and modified_at >= ?').pluck().all(objectType, sinceMs) as string[]);
+      }
       return new Set(db.prepare('select id from mirror_records where object_type = ? and archived = 0').pluck().all(objectType) as string[]);
     },
 

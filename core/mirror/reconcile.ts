@@ -22,7 +22,9 @@ export const RECONCILE_IDS_ALWAYS_UP_TO = 2_000;
 export async function reconcile(ctx: StreamContext, gateway: HubSpotGateway, objectType: string, scope: { listId: string | null; startMs: number | null }): Promise<Drift> {
   const call = { signal: ctx.signal };
   const filters: SearchFilter[] = scope.startMs !== null ? [{ propertyName: lastModifiedProperty(objectType), operator: 'GTE', value: String(scope.startMs) }] : [];
-  const localIds = ctx.store.liveIds(objectType);
+  // Records mirrored before a start date was set stay (they are still true copies) but are out of the
+  // scope HubSpot is asked about, so both sides count the same scope. A list scope counts its members.
+  const localIds = ctx.store.liveIds(objectType, scope.listId ? null : scope.startMs);
   let remoteIds: Set<string> | null = null;
   let remoteCount: number;
   if (scope.listId) {

@@ -129,6 +129,42 @@ describe('Stripe mirror against the sandbox', () => {
     expect(summary.totals.find((x) => x.currency === 'jpy')!.mrrMinor).toBe('5000');
   });
 
+  it('resyncs one customer from Stripe: the local copy takes the change, and nothing else is fetched or touched', async () => {
+    const { s, stripe, run, db, workspaceId } = await setup(20);
+    await run('full', STRIPE_STREAMS);
+    await expectEqualToStripe(s, db);
+    const [target, other] = db().prepare("select id from stripe_objects where type = 'customer' and deleted = 0 order by id limit 2").pluck().all() as string[];
+    await stripe.customers.update(target!, { name: 'Resynced Co', email: 'billing@resynced.example' });
+    // Changed in Stripe too, but not resynced: it must stay as mirrored.
+    await stripe.customers.update(other!, { name: 'Not resynced' });
+    const before = new Map((db().prepare('select type, id, data, synced_at from stripe_objects').all() as Array<{ type: string; id: string; data: string; synced_at: number }>).map((r) => [`${r.type}/${r.id}`, r]));
+
+    // Every request the mirror's own Stripe client makes from here on.
+    const requests: string[] = [];
+    (await providers!.stripe(workspaceId))!.on('request', (event: { method: string; path: string }) => requests.push(`${event.method} ${event.path}`));
+    const result = await t!.services.mirror.resync(workspaceId, { provider: 'stripe', objectType: 'customer', id: target! });
+    expect(result).toEqual({ provider: 'stripe', objectType: 'customer', id: target!, outcome: 'updated' });
+    expect(requests).toEqual([`GET /v1/customers/${target}`]);
+
+    const remote = (await s.call<{ results: Array<{ id: string }> }>('GET', '/__sandbox/state/stripe/customers', { token: null })).body.results;
+    const row = (id: string) => db().prepare("select data, label, search from stripe_objects where type = 'customer' and id = ?").get(id) as { data: string; label: string; search: string };
+    expect(JSON.parse(row(target!).data)).toEqual(remote.find((c) => c.id === target));
+    expect(row(target!)).toMatchObject({ label: 'Resynced Co', search: expect.stringContaining('billing@resynced.example') });
+    expect(JSON.parse(row(other!).data)).not.toMatchObject({ name: 'Not resynced' });
+    // Every other object is byte for byte as it was, not even re-stamped.
+    const after = db().prepare('select type, id, data, synced_at from stripe_objects').all() as Array<{ type: string; id: string; data: string; synced_at: number }>;
+    expect(after).toHaveLength(before.size);
+    for (const r of after) if (r.id !== target) expect(r, `${r.type}/${r.id}`).toEqual(before.get(`${r.type}/${r.id}`));
+
+    // Recorded as a resync run of its own, one object fetched.
+    const last = t!.services.mirror.runs(workspaceId, { limit: 1, errorsOnly: false }).items[0]!;
+    expect(last).toMatchObject({ mode: 'resync', status: 'succeeded', fetched: 1, updated: 1, created: 0, deleted: 0 });
+    expect(last.streams).toEqual([expect.objectContaining({ stream: 'stripe_customers', mode: 'resync', fetched: 1, updated: 1 })]);
+
+    // Again, with nothing new in Stripe: unchanged.
+    expect((await t!.services.mirror.resync(workspaceId, { provider: 'stripe', objectType: 'customer', id: target! })).outcome).toBe('unchanged');
+  });
+
   it('skips a Stripe stream whose permission is missing, naming it', async () => {
     const { s } = await setup(20);
     const limited = s.stripe!.createKey(['rak_customer_read', 'rak_event_read']);
