@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { JOB_STATE_LABELS, JOB_STATES, type JobState, type JobSummary } from '../../contract/push.ts';
 import { createHeadlessServices } from '../../host/headless-host.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
+import { writeCsvPieces } from '../write-csv.ts';
 import { workspaceOption } from './mapping.ts';
 
 /** One job as `jobs list --json` prints it. */
@@ -61,23 +60,9 @@ export const jobsCommand: Command = {
     try {
       services.workspaces.get(workspaceId);
       if (sub === 'export') {
-        // Every attempt (or the failures) newest first; written beside the target, renamed when complete.
+        // Every attempt (or the failures) newest first.
         const filter = { ...(ctx.options['errors-only'] ? { errorsOnly: true } : {}), ...(typeof ctx.options.search === 'string' ? { search: ctx.options.search } : {}) };
-        const target = path.resolve(out);
-        const partial = `${target}.part`;
-        const fd = fs.openSync(partial, 'w');
-        let rows = 0;
-        try {
-          for (let after: string | undefined, first = true; first || after; first = false) {
-            const piece = services.push.exportHistoryCsv(workspaceId, filter, after);
-            fs.writeSync(fd, piece.csv);
-            rows += piece.rows;
-            after = piece.next;
-          }
-        } finally {
-          fs.closeSync(fd);
-        }
-        fs.renameSync(partial, target);
+        const { file: target, rows } = writeCsvPieces(out, (after) => services.push.exportHistoryCsv(workspaceId, filter, after));
         ctx.print(`Exported ${rows.toLocaleString('en-US')} attempt${rows === 1 ? '' : 's'} to ${target}.`, { rows, file: target });
         return EXIT.ok;
       }

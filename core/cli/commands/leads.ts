@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportStatus, Lead } from '../../contract/leads.ts';
 import { AppError } from '../../errors.ts';
 import { createHeadlessServices } from '../../host/headless-host.ts';
 import { type Command, EXIT, UsageError } from '../command.ts';
+import { writeCsvPieces } from '../write-csv.ts';
 
 const LIST_LIMIT = 100;
 
@@ -77,21 +77,7 @@ export const leadsCommand: Command = {
         case 'export': {
           const out = typeof ctx.options.out === 'string' ? ctx.options.out : '';
           if (!out) throw new UsageError('--out <file.csv> is required.');
-          const target = path.resolve(out);
-          const partial = `${target}.part`;
-          const fd = fs.openSync(partial, 'w');
-          let rows = 0;
-          try {
-            for (let after: string | undefined, first = true; first || after; first = false) {
-              const piece = services.leadImports.exportCsv({ workspaceId, search, flaggedOnly, after });
-              fs.writeSync(fd, piece.csv);
-              rows += piece.rows;
-              after = piece.next;
-            }
-          } finally {
-            fs.closeSync(fd);
-          }
-          fs.renameSync(partial, target);
+          const { file: target, rows } = writeCsvPieces(out, (after) => services.leadImports.exportCsv({ workspaceId, search, flaggedOnly, after }));
           ctx.print(`Exported ${rows.toLocaleString('en-US')} leads to ${target}.`, { rows, file: target });
           return EXIT.ok;
         }
