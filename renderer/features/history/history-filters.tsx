@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ERROR_REFERENCE } from '../../../core/contract/error-reference.ts';
 import type { ErrorCode } from '../../../core/contract/errors.ts';
 import type { StepName } from '../../../core/contract/push.ts';
 import { Icon } from '../../components/icons.tsx';
+import { SearchBox } from '../../components/search-box.tsx';
 import { useAppStore } from '../../state/store.ts';
 import { isFiltered, type RangePreset, type StatusFilter } from './history-slice.ts';
 
@@ -42,7 +43,6 @@ export function HistoryFilters() {
   const titles = useAppStore((s) => s.history.errorTitles);
   const setQuery = useAppStore((s) => s.historySetQuery);
   const [search, setSearch] = useState(query.search);
-  const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => setSearch(query.search), [query.workspaceId]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -52,41 +52,12 @@ export function HistoryFilters() {
     return () => clearTimeout(timer);
   }, [search, query.search, setQuery]);
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable);
-      if (event.key === '/' && !typing && !document.querySelector('dialog[open]')) {
-        event.preventDefault();
-        searchRef.current?.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
   // Every title of the reference is offered; the ones seen lately come first, with their counts.
   const seen = new Map(titles.map((t) => [t.code, t.count]));
   const codes = [...titles.map((t) => t.code), ...(Object.keys(ERROR_REFERENCE) as ErrorCode[]).filter((c) => !seen.has(c))];
   return (
     <div className="history-filters" role="search" aria-label="Filter Sync History">
-      <div className="search-box">
-        <Icon name="search" />
-        <input
-          ref={searchRef}
-          type="search"
-          value={search}
-          placeholder="Search leads and errors"
-          aria-label="Search history"
-          onChange={(e) => setSearch(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') setSearch('');
-          }}
-        />
-        <kbd className="search-hint" aria-hidden="true">
-          /
-        </kbd>
-      </div>
+      <SearchBox value={search} onChange={setSearch} placeholder="Search leads and errors" label="Search history" />
       <button
         type="button"
         className={`chip${query.status === 'errors' ? ' is-on is-danger' : ''}`}

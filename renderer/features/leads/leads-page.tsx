@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Lead } from '../../../core/contract/leads.ts';
 import type { Workspace } from '../../../core/contract/workspaces.ts';
 import { errorMessage } from '../../api/client.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { Icon } from '../../components/icons.tsx';
+import { SearchBox } from '../../components/search-box.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { useAppStore } from '../../state/store.ts';
 import { datedName, downloadCsv } from '../../components/download.ts';
@@ -41,7 +42,6 @@ export function LeadsPage({ workspace, param }: { workspace: Workspace; param?: 
   const [modal, setModal] = useState<Modal>(param ? { kind: 'editor', leadId: param } : null);
   const [search, setSearch] = useState('');
   const [busy, setBusy] = useState(false);
-  const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     open(workspace.id);
@@ -58,20 +58,6 @@ export function LeadsPage({ workspace, param }: { workspace: Workspace; param?: 
     const timer = setTimeout(() => setQuery({ search }), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [search, query.search, setQuery]);
-
-  // "/" jumps to the search box from anywhere on the page.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable);
-      if (event.key === '/' && !typing && !modal) {
-        event.preventDefault();
-        searchRef.current?.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [modal]);
 
   const closeModal = () => {
     setModal(null);
@@ -187,23 +173,7 @@ export function LeadsPage({ workspace, param }: { workspace: Workspace; param?: 
       ) : (
         <>
           <div className="leads-toolbar">
-            <div className="search-box">
-              <Icon name="search" />
-              <input
-                ref={searchRef}
-                type="search"
-                value={search}
-                placeholder="Search name, email, company, phone"
-                aria-label="Search leads"
-                onChange={(e) => setSearch(e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Escape') setSearch('');
-                }}
-              />
-              <kbd className="search-hint" aria-hidden="true">
-                /
-              </kbd>
-            </div>
+            <SearchBox value={search} onChange={setSearch} placeholder="Search name, email, company, phone" label="Search leads" shortcut={!modal} />
             <button
               type="button"
               className={`chip${query.flaggedOnly ? ' is-on' : ''}`}
