@@ -54,6 +54,17 @@ export const JOB_STATE_LABELS: Record<JobState, string> = {
  */
 export const ATTEMPT_STATUSES = ['running', 'succeeded', 'succeeded_with_warnings', 'failed', 'retrying', 'cancelled', 'interrupted'] as const;
 export const AttemptStatus = z.enum(ATTEMPT_STATUSES);
+
+/** How Sync History words an attempt's status (the table, the job detail, the CSV export). */
+export const ATTEMPT_STATUS_LABELS: Record<(typeof ATTEMPT_STATUSES)[number], string> = {
+  running: 'Running',
+  succeeded: 'Succeeded',
+  succeeded_with_warnings: 'With warnings',
+  failed: 'Failed',
+  retrying: 'Retried',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted',
+};
 export type AttemptStatus = z.infer<typeof AttemptStatus>;
 
 /** Why a job ended `cancelled` without anything being sent. */

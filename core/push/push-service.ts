@@ -1,8 +1,8 @@
 import type { EventBus } from '../app/event-bus.ts';
 import type { LeadFilter } from '../contract/leads.ts';
 import {
+  ATTEMPT_STATUS_LABELS,
   type AttemptDetail,
-  type AttemptStatus,
   type BucketSize,
   FINAL_JOB_STATES,
   type HistoryFilter,
@@ -40,17 +40,6 @@ import { statement } from '../jobs/statements.ts';
 import { toCsv, UTF8_BOM } from '../leads/csv/csv-writer.ts';
 
 const HISTORY_CSV_PIECE = 2000;
-/** Attempt statuses as the Sync History table words them. */
-const ATTEMPT_STATUS_WORDS: Record<AttemptStatus, string> = {
-  running: 'Running',
-  succeeded: 'Succeeded',
-  succeeded_with_warnings: 'Succeeded with warnings',
-  failed: 'Failed',
-  retrying: 'Failed, retried',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted',
-};
-
 export interface PushServiceDeps {
   engine: PushEngine;
   leads: LeadService;
@@ -449,7 +438,7 @@ export function createPushService(deps: PushServiceDeps) {
         r.leadLabel,
         r.leadEmail,
         String(r.attempt),
-        ATTEMPT_STATUS_WORDS[r.status],
+        ATTEMPT_STATUS_LABELS[r.status],
         r.failedStep ?? '',
         r.errorCode ?? '',
         r.errorTitle ?? '',

@@ -1,14 +1,4 @@
-import { type AttemptStatus, CANCEL_REASON_LABELS, type CancelReason, JOB_STATE_LABELS, type JobState } from '../../../core/contract/push.ts';
-
-const ATTEMPT_LABELS: Record<AttemptStatus, string> = {
-  running: 'Running',
-  succeeded: 'Succeeded',
-  succeeded_with_warnings: 'With warnings',
-  failed: 'Failed',
-  retrying: 'Retried',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted',
-};
+import { ATTEMPT_STATUS_LABELS, type AttemptStatus, CANCEL_REASON_LABELS, type CancelReason, JOB_STATE_LABELS, type JobState } from '../../../core/contract/push.ts';
 
 const TONE: Record<string, string> = {
   running: 'tag-info',
@@ -38,7 +28,7 @@ export function StatusTag({
   cancelReason?: CancelReason | null;
 }) {
   const key = state ?? status ?? 'queued';
-  const label = state ? JOB_STATE_LABELS[state] : ATTEMPT_LABELS[status!];
+  const label = state ? JOB_STATE_LABELS[state] : ATTEMPT_STATUS_LABELS[status!];
   const title =
     (key === 'retrying' && nextAttemptAt ? `Runs again at ${time.format(new Date(nextAttemptAt))}` : null) ?? (cancelReason ? CANCEL_REASON_LABELS[cancelReason] : null) ?? undefined;
   return (
