@@ -72,7 +72,7 @@ const brief = (message: string) =>
     .replace(/\u001b\[[0-9;]*m/g, '')
     .split('\n')
     .filter((line) => line.trim())
-    .slice(0, 8)
+    .slice(0, 12)
     .map((line) => `      ${line.slice(0, 200)}`)
     .join('\n');
 let passed = 0;
@@ -102,14 +102,17 @@ try {
   interface PwSuite {
     file?: string;
     suites?: PwSuite[];
-    specs?: Array<{ title: string; file: string; line: number; tests: Array<{ projectName: string; status: string; results: Array<{ error?: { message?: string } }> }> }>;
+    specs?: Array<{ title: string; file: string; line: number; tests: Array<{ projectName: string; status: string; results: Array<{ error?: { message?: string }; errors?: Array<{ message?: string }> }> }> }>;
   }
   const pw = JSON.parse(fs.readFileSync('test-results/playwright.json', 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number }; suites?: PwSuite[] };
   const walk = (suite: PwSuite) => {
     for (const spec of suite.specs ?? []) {
       for (const test of spec.tests) {
         if (test.status !== 'unexpected') continue;
-        const message = test.results.at(-1)?.error?.message ?? '';
+        // A test timeout's own message says only that; the other errors name the action and line it was stuck on.
+        const last = test.results.at(-1);
+        const messages = last?.errors?.map((e) => e.message ?? '') ?? [last?.error?.message ?? ''];
+        const message = messages.join('\n');
         failures.push(`  ✗ [${test.projectName}] ${spec.file}:${spec.line} › ${spec.title}\n${brief(message)}`);
       }
     }

@@ -6,7 +6,7 @@ import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page-header.tsx';
 import { formatDateTime, formatRelative } from '../../components/time.ts';
 import { parseHash } from '../../state/route.ts';
-import { useAppStore } from '../../state/store.ts';
+import { useAppStore, useAppStoreApi } from '../../state/store.ts';
 import { RowsEditor } from './mapping-rows.tsx';
 import { currentSettings, isDirty } from './mapping-slice.ts';
 import { AdvancedTab, ListsTab } from './settings-tabs.tsx';
@@ -88,7 +88,14 @@ export function MappingPage({ workspace, param }: { workspace: Workspace; param?
   const errorRow = (t: Tab) => (state.saveError?.tab === t && state.saveError.row ? state.saveError.row : null);
   const change = (next: (s: PushSettings) => PushSettings) => edit(next);
 
-  const startTest = () => (dirty ? setAskSaveFirst(true) : setTesting(true));
+  // A save under way is waited for (clicking Save then Send test lead at once tests what was saved).
+  const store = useAppStoreApi();
+  const startTest = () => {
+    const now = store.getState().mapping;
+    if (now.saving) void save().then((saved) => saved && setTesting(true));
+    else if (isDirty(now)) setAskSaveFirst(true);
+    else setTesting(true);
+  };
 
   return (
     <div className="page page-wide mapping-page" data-testid="mapping-page">

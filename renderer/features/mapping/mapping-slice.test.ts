@@ -60,6 +60,29 @@ describe('mapping slice', () => {
     }
   });
 
+  it('sends the draft once when Save is pressed again (or a test lead asked for) while a save is under way', async () => {
+    let release: () => void = () => {};
+    const { fake, store } = setup(async ({ settings: s }) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return state(s, true);
+    });
+    await store.getState().mappingOpen('w1');
+    store.getState().mappingEdit((s) => ({ ...s, advanced: { ...s.advanced, phoneFallback: true } }));
+    const first = store.getState().mappingSave();
+    const second = store.getState().mappingSave();
+    await vi.waitFor(() => expect(store.getState().mapping.saving).toBe(true));
+    release();
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect(fake.calls.filter((c) => c.method === 'mapping.save')).toHaveLength(1);
+    expect(isDirty(store.getState().mapping)).toBe(false);
+    // Once it has landed, a new edit is a new save.
+    store.getState().mappingEdit((s) => ({ ...s, advanced: { ...s.advanced, autoSync: true } }));
+    const third = store.getState().mappingSave();
+    await vi.waitFor(() => expect(fake.calls.filter((c) => c.method === 'mapping.save')).toHaveLength(2));
+    release();
+    expect(await third).toBe(true);
+  });
+
   it('keeps the draft and shows the tab and row core refused', async () => {
     const refuse = () => {
       throw { data: { code: 'validation', message: 'Field Mapping, row 1 (email → emial), property: …', retryable: false, details: { tab: 'contact', row: 1 } } };

@@ -69,6 +69,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export const createMappingSlice: StateCreator<AppState, [], [], MappingSlice> = (set, get) => {
   let checkTimer: ReturnType<typeof setTimeout> | undefined;
   let checkGeneration = 0;
+  /** The save under way: a second Save (or Send test lead) waits for it instead of sending the draft twice. */
+  let saving: Promise<boolean> | undefined;
 
   const patch = (update: Partial<MappingPageState> | ((s: MappingPageState) => Partial<MappingPageState>)) =>
     set((s) => ({ mapping: { ...s.mapping, ...(typeof update === 'function' ? update(s.mapping) : update) } }));
@@ -76,6 +78,36 @@ export const createMappingSlice: StateCreator<AppState, [], [], MappingSlice> = 
   const scheduleCheck = () => {
     clearTimeout(checkTimer);
     checkTimer = setTimeout(() => void get().mappingCheck(), CHECK_DEBOUNCE_MS);
+  };
+
+  const saveDraft = async (): Promise<boolean> => {
+    const state = get().mapping;
+    const { workspaceId } = state;
+    const draft = workspaceId ? state.drafts[workspaceId] : undefined;
+    if (!workspaceId || !draft) return true;
+    patch({ saving: true, saveError: null });
+    try {
+      const saved = await get().api.call('mapping.save', { workspaceId, settings: draft });
+      patch((s) => {
+        const drafts = { ...s.drafts };
+        delete drafts[workspaceId];
+        return { saved, drafts, saving: false };
+      });
+      get().notify('success', 'Mapping saved.');
+      void get().mappingCheck();
+      return true;
+    } catch (error) {
+      const details = error instanceof ApiError ? error.data.details : undefined;
+      patch({
+        saving: false,
+        saveError: {
+          message: errorMessage(error),
+          ...(typeof details?.tab === 'string' ? { tab: details.tab } : {}),
+          ...(typeof details?.row === 'number' ? { row: details.row } : {}),
+        },
+      });
+      return false;
+    }
   };
 
   return {
@@ -115,34 +147,11 @@ export const createMappingSlice: StateCreator<AppState, [], [], MappingSlice> = 
       scheduleCheck();
     },
 
-    async mappingSave() {
-      const state = get().mapping;
-      const { workspaceId } = state;
-      const draft = workspaceId ? state.drafts[workspaceId] : undefined;
-      if (!workspaceId || !draft) return true;
-      patch({ saving: true, saveError: null });
-      try {
-        const saved = await get().api.call('mapping.save', { workspaceId, settings: draft });
-        patch((s) => {
-          const drafts = { ...s.drafts };
-          delete drafts[workspaceId];
-          return { saved, drafts, saving: false };
-        });
-        get().notify('success', 'Mapping saved.');
-        void get().mappingCheck();
-        return true;
-      } catch (error) {
-        const details = error instanceof ApiError ? error.data.details : undefined;
-        patch({
-          saving: false,
-          saveError: {
-            message: errorMessage(error),
-            ...(typeof details?.tab === 'string' ? { tab: details.tab } : {}),
-            ...(typeof details?.row === 'number' ? { row: details.row } : {}),
-          },
-        });
-        return false;
-      }
+    mappingSave() {
+      saving ??= saveDraft().finally(() => {
+        saving = undefined;
+      });
+      return saving;
     },
 
     mappingDiscard() {
