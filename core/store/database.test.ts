@@ -21,6 +21,37 @@ describe('openDatabase', () => {
     db.close();
   });
 
+  it('begins transactions immediately, so a read-then-write never fails on a snapshot another connection made stale', () => {
+    const file = path.join(temp.dir, 'two.db');
+    const host = openDatabase(file);
+    host.exec('create table t (x integer)');
+    const other = openDatabase(file, { busyTimeoutMs: 50 });
+    const outcome: string[] = [];
+    host.transaction(() => {
+      host.prepare('select count(*) from t').get();
+      // Another writer (the mirror's thread, a CLI command) arrives mid-transaction: it waits its turn
+      // (and, with a 50 ms timeout, gives up) instead of invalidating what the host read.
+      try {
+        other.prepare('insert into t values (1)').run();
+        outcome.push('other wrote');
+      } catch (error) {
+        outcome.push(`other waited: ${(error as { code?: string }).code}`);
+      }
+      host.prepare('insert into t values (2)').run();
+    })();
+    expect(outcome).toEqual(['other waited: SQLITE_BUSY']);
+    expect(other.prepare('select x from t').pluck().all()).toEqual([2]);
+    // Nested calls still use savepoints; .deferred stays available for read-only work.
+    const inner = host.transaction(() => host.prepare('insert into t values (3)').run());
+    host.transaction(() => {
+      inner();
+      inner();
+    })();
+    expect(host.transaction(() => host.prepare('select count(*) from t').pluck().get()).deferred()).toBe(3);
+    other.close();
+    host.close();
+  });
+
   it('creates missing parent folders', () => {
     const file = path.join(temp.dir, 'deep', 'er', 'x.db');
     openDatabase(file).close();

@@ -29,11 +29,33 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
     // Touch the schema so corruption of the first pages surfaces now.
     db.prepare('select count(*) as n from sqlite_master').get();
+    if (!options.readonly) beginTransactionsImmediately(db);
     return db;
   } catch (error) {
     db?.close();
     throw describeSqliteError(error, file);
   }
+}
+
+/**
+ * Makes `db.transaction(fn)()` begin IMMEDIATE (take the write lock first) instead of DEFERRED.
+ * Several connections write one workspace file (the host, the mirror's writer thread, a CLI
+ * command). A deferred transaction that reads and then writes, after another connection committed
+ * in between, fails at once with SQLITE_BUSY_SNAPSHOT: busy_timeout can't help, because its
+ * snapshot is already stale. Taking the lock first makes it wait its turn like any writer.
+ * `.deferred` stays available for the rare read-only transaction.
+ */
+function beginTransactionsImmediately(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: never[]) => unknown) => {
+    const modes = transaction(fn);
+    return Object.assign((...args: never[]) => modes.immediate(...args), {
+      default: modes.immediate,
+      deferred: modes.deferred,
+      immediate: modes.immediate,
+      exclusive: modes.exclusive,
+    });
+  }) as Db['transaction'];
 }
 
 /** Maps SQLite failures to AppErrors naming the file and what to do. Other errors pass through. */
