@@ -221,7 +221,8 @@ export function HistoryPage({ workspace, param }: { workspace: Workspace; param?
           </>
         )}
       </div>
-      {jobId ? <JobDetailPanel workspaceId={workspace.id} jobId={jobId} onClose={() => go()} /> : null}
+      {/* Keyed by job: a slow answer for the job shown before can never land in the next one's panel. */}
+      {jobId ? <JobDetailPanel key={jobId} workspaceId={workspace.id} jobId={jobId} onClose={() => go()} /> : null}
       {modal === 'retry' ? <RetryFailedDialog query={query} onClose={() => setModal(null)} /> : null}
       {modal === 'push' ? <PushAllDialog workspaceId={workspace.id} onClose={() => setModal(null)} /> : null}
     </div>

@@ -69,10 +69,11 @@ export function SyncPage({ workspace }: { workspace: Workspace }) {
             </button>
           ) : (
             <>
-              <button type="button" className="btn" onClick={() => void start('full')}>
+              {/* Until the status is in, a run may already be under way: no Run buttons to refuse. */}
+              <button type="button" className="btn" onClick={() => void start('full')} disabled={!status}>
                 Full sync
               </button>
-              <button type="button" className="btn btn-primary" onClick={() => void start('incremental')}>
+              <button type="button" className="btn btn-primary" onClick={() => void start('incremental')} disabled={!status}>
                 Run sync now
               </button>
             </>

@@ -16,6 +16,7 @@ export function SyncSettings({ workspace }: { workspace: Workspace }) {
   const [draft, setDraft] = useState<MirrorSettings | null>(null);
   const [lists, setLists] = useState<Lists>([]);
   const [error, setError] = useState<string | null>(null);
+  const version = useAppStore((s) => s.mirrorVersion[workspace.id] ?? 0);
 
   useEffect(() => {
     void api.invoke('mirror.getSettings', { workspaceId: workspace.id }).then((r) => {
@@ -23,8 +24,16 @@ export function SyncSettings({ workspace }: { workspace: Workspace }) {
       setSaved(r.value);
       setDraft(r.value);
     });
-    void api.invoke('mirror.lists', { workspaceId: workspace.id }).then((r) => r.ok && setLists(r.value.lists));
   }, [api, workspace.id]);
+
+  // The lists come with a sync: the first one (often started from this page) fills them in.
+  useEffect(() => {
+    let current = true;
+    void api.invoke('mirror.lists', { workspaceId: workspace.id }).then((r) => current && r.ok && setLists(r.value.lists));
+    return () => {
+      current = false;
+    };
+  }, [api, workspace.id, version]);
 
   if (!draft || !saved) return null;
   const set = <K extends keyof MirrorSettings>(key: K, value: MirrorSettings[K]) => setDraft({ ...draft, [key]: value });
