@@ -13,6 +13,8 @@ export async function createHeadlessServices(options: {
   host: Extract<AppInfo['host'], 'serve' | 'cli'>;
   logger?: Logger;
   openExternal?: OpenExternal;
+  /** `serve` keeps mirrors fresh unless told not to (`--no-schedule`); one-shot CLI commands never schedule. */
+  scheduleMirror?: boolean;
 }): Promise<Services> {
   const logger = options.logger ?? createFileLogger(dataPaths(options.dataDir).logsDir);
   const secrets = await openSecretStore({ logger: logger.child('secrets') });
@@ -25,7 +27,7 @@ export async function createHeadlessServices(options: {
     logger,
     ...(providers ? { providers } : {}),
     // The console keeps mirrors fresh while it runs; one-shot CLI commands don't schedule.
-    scheduleMirror: options.host === 'serve',
+    scheduleMirror: options.host === 'serve' && options.scheduleMirror !== false,
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
   });
 }

@@ -15,14 +15,20 @@ export interface ConsoleHost {
 }
 
 /** Runs the real `syncdesk serve` on a temp data folder; it stops when the test (or its parent) does. */
-export async function startConsoleHost(options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ConsoleHost> {
+/**
+ * `schedule: false` (the default here) runs it with `--no-schedule`: syncs start only when a test asks,
+ * so run logs and mirror contents don't depend on the machine's speed. A test of the schedule turns it on.
+ */
+export async function startConsoleHost(options: { dataDir?: string; env?: NodeJS.ProcessEnv; schedule?: boolean } = {}): Promise<ConsoleHost> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'syncdesk-e2e-'));
   const ownsDir = !options.dataDir;
   let child: ChildProcess | undefined;
 
   const launch = () =>
     new Promise<string>((resolve, reject) => {
-      const proc = spawn(process.execPath, [path.join(root, 'core/cli/syncdesk.ts'), 'serve', '--data', dataDir, '--port', '0', '--json', '--exit-on-stdin-close'], {
+      const args = [path.join(root, 'core/cli/syncdesk.ts'), 'serve', '--data', dataDir, '--port', '0', '--json', '--exit-on-stdin-close'];
+      if (!options.schedule) args.push('--no-schedule');
+      const proc = spawn(process.execPath, args, {
         cwd: root,
         env: { ...process.env, ...options.env },
         stdio: ['pipe', 'pipe', 'pipe'],

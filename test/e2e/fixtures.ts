@@ -4,6 +4,8 @@ import { HistoryPage } from './pages/history-page.ts';
 import { ShellPage } from './pages/shell-page.ts';
 
 interface Fixtures {
+  /** Whether the host syncs on its schedule (and on connecting); off unless a test sets it with test.use. */
+  schedule: boolean;
   /** A fresh `syncdesk serve` with its own data folder, for this test only. */
   host: ConsoleHost;
   /** The console opened in the browser, ready. */
@@ -14,9 +16,9 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern
-  host: async ({}, use) => {
-    const host = await startConsoleHost();
+  schedule: [false, { option: true }],
+  host: async ({ schedule }, use) => {
+    const host = await startConsoleHost({ schedule });
     await use(host);
     await host.stop();
   },

@@ -10,11 +10,13 @@ export const RENDERER_DIR = path.resolve(import.meta.dirname, '..', '..', '..', 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the console in a browser, on the loopback interface only',
-  usage: 'syncdesk serve [--port <n>] [--data <dir>] [--json]',
+  usage: 'syncdesk serve [--port <n>] [--data <dir>] [--no-schedule] [--json]',
   options: {
     port: { type: 'string' },
     'renderer-dir': { type: 'string' },
     'exit-on-stdin-close': { type: 'boolean' },
+    // Syncs run only when asked (Run sync now, the CLI): for replaying support cases, and for tests.
+    'no-schedule': { type: 'boolean' },
   },
   async run(ctx) {
     const port = ctx.options.port === undefined ? 0 : Number(ctx.options.port);
@@ -29,6 +31,7 @@ export const serveCommand: Command = {
     const services = await createHeadlessServices({
       dataDir: ctx.dataDir,
       host: 'serve',
+      scheduleMirror: !ctx.options['no-schedule'],
       // The browser is the UI here: the console shows the address as a link, and it is printed for a terminal user too.
       openExternal: async (url) => ctx.progress(`Open this address to continue in your browser: ${url}`),
     });

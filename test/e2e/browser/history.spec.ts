@@ -19,6 +19,7 @@ test('pushes leads, shows the failures in Sync History, and after fixing the map
   // Map Plan to the portal's "Plan interest" dropdown as it is: its options are lower-case, so every value is refused.
   await shell.navigate('Mapping');
   await page.getByRole('button', { name: 'Refresh properties' }).first().click();
+  await expect(page.getByText('Properties refreshed from HubSpot.')).toBeVisible();
   await expect(page.getByTestId('properties-age')).toContainText('Properties read');
   await page.getByRole('button', { name: 'Add mapping' }).first().click();
   const row = page.getByTestId('contact-rows').getByTestId('mapping-row').last();

@@ -65,6 +65,7 @@ test('imports leads, maps a dropdown with a value map, and sends a test lead', a
 
   await shell.navigate('Mapping');
   await page.getByRole('button', { name: 'Refresh properties' }).first().click();
+  await expect(page.getByText('Properties refreshed from HubSpot.')).toBeVisible();
   await expect(page.getByTestId('properties-age')).toContainText('Properties read');
   await page.getByRole('button', { name: 'Add mapping' }).first().click();
   const row = page.getByTestId('contact-rows').getByTestId('mapping-row').last();
@@ -81,8 +82,8 @@ test('imports leads, maps a dropdown with a value map, and sends a test lead', a
   await transforms.getByLabel('Option for Starter').selectOption('starter');
   await transforms.getByRole('button', { name: 'Apply' }).click();
   await expect(row.getByTestId('row-problem')).toHaveCount(0);
+  // Send test lead right away: it waits for the save under way, then tests what was saved.
   await page.getByRole('button', { name: 'Save mapping' }).click();
-
   await page.getByRole('button', { name: 'Send test lead' }).click();
   const dialog = page.getByTestId('test-lead-dialog');
   await dialog.getByLabel('One of your leads').check();

@@ -67,3 +67,18 @@ test('runs a sync of a sandbox workspace, browses the mirror offline and opens a
   await expect(row.getByTestId('health-budget')).toHaveText(/%$/);
   await page.screenshot({ path: testInfo.outputPath('health.png'), fullPage: true });
 });
+
+test.describe('with the schedule on (as `syncdesk serve` runs by default)', () => {
+  test.use({ schedule: true });
+
+  test('connecting starts a full sync by itself, and the Sync page fills in as it lands', async ({ page, sandboxWorkspace: shell }) => {
+    await shell.navigate('Sync');
+    // Opened before or while the first sync runs: nothing is clicked, the page follows it.
+    await expect(page.getByText(/^incremental .*, full /)).toBeVisible();
+    const log = page.getByRole('table', { name: 'Run log' });
+    await expect(log.getByText('succeeded').first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('last-full')).not.toHaveText('never');
+    // The lists came with that sync: offered without reopening the page.
+    await expect(page.getByTestId('sync-settings').getByRole('checkbox', { name: /Newsletter subscribers/ })).toBeVisible();
+  });
+});

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '../fixtures.ts';
 
 test('a new user creates a workspace from the welcome screen and it survives a server restart', async ({ shell, host, page }) => {
@@ -53,7 +55,7 @@ test('keyboard: Ctrl+K opens the switcher, typing filters, Enter opens, Escape c
   await expect(page.getByTestId('rename-workspace-dialog')).toBeHidden();
 });
 
-test('health board and settings are real pages', async ({ shell, page }) => {
+test('health board and settings are real pages', async ({ shell, page, host }) => {
   await shell.createWorkspace('Umbrella');
   await shell.navigate('Health board');
   await expect(page.getByRole('table', { name: 'Workspaces' }).getByRole('row')).toHaveCount(2);
@@ -61,6 +63,8 @@ test('health board and settings are real pages', async ({ shell, page }) => {
   await expect(page.getByTestId('secret-storage')).toContainText(/OS keychain|Memory only/);
   await page.getByLabel('Dark').check();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  // The theme shows at once; it is kept once the host has written it.
+  await expect.poll(() => fs.readFileSync(path.join(host.dataDir, 'preferences.json'), 'utf8')).toContain('"dark"');
   await page.reload();
   await shell.waitReady();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
