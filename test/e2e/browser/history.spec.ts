@@ -1,33 +1,15 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test } from '../fixtures.ts';
+import { PlansFlow } from '../pages/plans-flow.ts';
 
-const PLANS_CSV = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'csv', 'plans.csv');
 
 test('pushes leads, shows the failures in Sync History, and after fixing the mapping Retry all failed succeeds; the bundle replays', async ({ page, sandboxWorkspace: shell, history }, testInfo) => {
   test.setTimeout(180_000);
-  // Three leads with a Plan field ("Professional", "Platinum", "Starter").
-  await shell.navigate('Leads');
-  await page.getByTestId('leads-empty').getByRole('button', { name: 'Import CSV' }).click();
-  const wizard = page.getByTestId('import-wizard');
-  await wizard.getByTestId('import-file').setInputFiles(PLANS_CSV);
-  await wizard.getByRole('button', { name: 'Next: assign columns' }).click();
-  await wizard.getByLabel('Lead field for Plan').selectOption({ label: 'New custom field…' });
-  await wizard.getByTestId('import-start').click();
-  await wizard.getByRole('button', { name: /Done|Close/ }).click();
-
-  // Map Plan to the portal's "Plan interest" dropdown as it is: its options are lower-case, so every value is refused.
-  await shell.navigate('Mapping');
-  await page.getByRole('button', { name: 'Refresh properties' }).first().click();
-  await expect(page.getByText('Properties refreshed from HubSpot.')).toBeVisible();
-  await expect(page.getByTestId('properties-age')).toContainText('Properties read');
-  await page.getByRole('button', { name: 'Add mapping' }).first().click();
-  const row = page.getByTestId('contact-rows').getByTestId('mapping-row').last();
-  await row.getByLabel('Lead field of row 9').selectOption({ label: 'Plan' });
-  await row.getByRole('button', { name: 'Property of row 9' }).click();
-  await page.getByRole('searchbox', { name: 'Search properties' }).fill('Plan interest');
-  await page.keyboard.press('Enter');
-  await expect(row.getByTestId('row-problem')).toContainText("aren't options of Plan interest");
+  // Three leads with a Plan field, mapped to the portal's "Plan interest" dropdown as it is: its options are
+  // lower-case, so every value is refused.
+  const plans = new PlansFlow(page, shell);
+  await plans.importLeads();
+  await plans.mapPlanToPlanInterest();
   await page.getByRole('button', { name: 'Save mapping' }).click();
   await expect(page.getByTestId('save-bar')).toBeHidden();
 

@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { expect, test } from '../fixtures.ts';
+import { PlansFlow } from '../pages/plans-flow.ts';
 
-const PLANS_CSV = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'csv', 'plans.csv');
 
 test('edits, reorders and saves the mapping, guards unsaved changes, and names a refused rule', async ({ page, shell }) => {
   await shell.createWorkspace('Mapping test');
@@ -48,33 +47,13 @@ test('edits, reorders and saves the mapping, guards unsaved changes, and names a
   await expect(page.getByTestId('save-bar')).toBeHidden();
 });
 
-test('imports leads, maps a dropdown with a value map, and sends a test lead', async ({ page, shell }) => {
-  // A workspace connected to an embedded sandbox portal (seeded, with a `plan_interest` dropdown).
-  await page.getByTestId('try-sandbox').click();
-  await expect(page.getByTestId('connection-banner')).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
-  await shell.navigate('Leads');
-  await page.getByTestId('leads-empty').getByRole('button', { name: 'Import CSV' }).click();
-  const wizard = page.getByTestId('import-wizard');
-  await wizard.getByTestId('import-file').setInputFiles(PLANS_CSV);
-  await wizard.getByRole('button', { name: 'Next: assign columns' }).click();
-  // "Plan" matches no standard field: the wizard makes a custom field of it.
-  await wizard.getByLabel('Lead field for Plan').selectOption({ label: 'New custom field…' });
-  await expect(wizard.getByLabel('Label of the new field for Plan')).toHaveValue('Plan');
-  await wizard.getByTestId('import-start').click();
-  await wizard.getByRole('button', { name: /Done|Close/ }).click();
-
-  await shell.navigate('Mapping');
-  await page.getByRole('button', { name: 'Refresh properties' }).first().click();
-  await expect(page.getByText('Properties refreshed from HubSpot.')).toBeVisible();
-  await expect(page.getByTestId('properties-age')).toContainText('Properties read');
-  await page.getByRole('button', { name: 'Add mapping' }).first().click();
-  const row = page.getByTestId('contact-rows').getByTestId('mapping-row').last();
-  await row.getByLabel('Lead field of row 9').selectOption({ label: 'Plan' });
-  await row.getByRole('button', { name: 'Property of row 9' }).click();
-  await page.getByRole('searchbox', { name: 'Search properties' }).fill('Plan interest');
-  await page.keyboard.press('Enter');
-  // The leads' values aren't options of the dropdown: shown before any push, fixed with a value map.
-  await expect(row.getByTestId('row-problem')).toContainText("aren't options of Plan interest");
+// On a workspace connected to the embedded sandbox portal (seeded, with a `plan_interest` dropdown).
+test('imports leads, maps a dropdown with a value map, and sends a test lead', async ({ page, sandboxWorkspace: shell }) => {
+  // Three leads whose Plan becomes a custom field, mapped to the `plan_interest` dropdown: the leads' values
+  // aren't its options, shown before any push and fixed with a value map.
+  const plans = new PlansFlow(page, shell);
+  await plans.importLeads();
+  const row = await plans.mapPlanToPlanInterest();
   await row.getByRole('button', { name: 'Map these values' }).click();
   const transforms = page.getByTestId('transforms-dialog');
   await transforms.getByLabel('Option for Professional').selectOption('professional');
