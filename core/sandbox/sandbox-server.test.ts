@@ -4,6 +4,7 @@ import { defineMigrations } from '../store/migrations.ts';
 import { createFaultInjector, routePattern } from './sandbox-faults.ts';
 import type { SandboxProvider } from './sandbox-provider.ts';
 import { SandboxServer } from './sandbox-server.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /** A provider that echoes, to test the server's own behaviour. */
 const echo: SandboxProvider = {
@@ -30,18 +31,6 @@ afterEach(async () => {
 
 const admin = (route: string, body: unknown) =>
   fetch(`${base}/__sandbox/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-/** mulberry32: a small seeded PRNG, so probabilistic faults are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Statuses of `count` requests to a fresh server whose faults draw from `random` (undefined: Math.random). */
 async function statusesUnderRule(random: (() => number) | undefined, rule: unknown, count: number): Promise<number[]> {
@@ -94,7 +83,7 @@ describe('SandboxServer', () => {
 
   it('fails about the rule\'s share of requests with a fractional probability, reproducibly for a seeded random', async () => {
     const rule = { route: '/echo/*', probability: 0.5, status: [500, 503] };
-    const first = await statusesUnderRule(seeded(42), rule, 200);
+    const first = await statusesUnderRule(seededRandom(42), rule, 200);
     const failures = first.filter((s) => s !== 200);
     expect(failures.length).toBeGreaterThanOrEqual(70);
     expect(failures.length).toBeLessThanOrEqual(130);
@@ -102,10 +91,10 @@ describe('SandboxServer', () => {
     expect(new Set(failures)).toEqual(new Set([500, 503]));
     expect(first.every((s) => [200, 500, 503].includes(s))).toBe(true);
     // The same seed replays the same outcomes, request by request; another seed does not.
-    expect(await statusesUnderRule(seeded(42), rule, 200)).toEqual(first);
-    expect(await statusesUnderRule(seeded(7), rule, 200)).not.toEqual(first);
+    expect(await statusesUnderRule(seededRandom(42), rule, 200)).toEqual(first);
+    expect(await statusesUnderRule(seededRandom(7), rule, 200)).not.toEqual(first);
     // A low probability fails a small share.
-    const rare = (await statusesUnderRule(seeded(42), { route: '/echo/*', probability: 0.1, status: [502] }, 200)).filter((s) => s === 502).length;
+    const rare = (await statusesUnderRule(seededRandom(42), { route: '/echo/*', probability: 0.1, status: [502] }, 200)).filter((s) => s === 502).length;
     expect(rare).toBeGreaterThanOrEqual(5);
     expect(rare).toBeLessThanOrEqual(40);
   });

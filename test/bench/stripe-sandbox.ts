@@ -10,21 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Stripe from 'stripe';
 import { type StripeSandbox, startStripeSandbox } from '../harness/stripe-sandbox.ts';
+import { seededRandom } from '../../core/sandbox/seeded-random.ts';
 
 const companiesWanted = Number(process.argv[2] ?? 84_000);
 
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function seed(sandbox: StripeSandbox, count: number): Promise<{ customers: number; ms: number }> {
-  const random = seeded(2026);
+  const random = seededRandom(2026);
   const started = performance.now();
   let customers = 0;
   // In chunks, so each transaction stays a reasonable size.

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../core/contract/errors.ts';
 import type { Db } from '../../core/store/database.ts';
+import { seededRandom } from '../../core/sandbox/seeded-random.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -23,18 +24,6 @@ const FAILURES: Array<[ErrorCode, number, 'contact' | 'company' | 'list' | null,
 ];
 const FAILURE_TOTAL = FAILURES.reduce((s, f) => s + f[1], 0);
 
-/** A deterministic PRNG (mulberry32), so every run measures the same data. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface GeneratedHistory {
   attempts: number;
   jobs: number;
@@ -53,7 +42,7 @@ type Attempt = { status: string; code: ErrorCode | null; step: string | null; me
  * 2% are cancelled, 0.5% are interrupted and finish later. The FTS triggers fire as in production.
  */
 export function generateHistory(db: Db, options: { attempts: number; days: number; now: number; seed?: number; onProgress?: (done: number) => void }): GeneratedHistory {
-  const random = prng(options.seed ?? 7);
+  const random = seededRandom(options.seed ?? 7);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const from = options.now - options.days * DAY_MS;
   const insertJob = db.prepare(

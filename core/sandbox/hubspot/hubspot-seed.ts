@@ -5,6 +5,7 @@ import type { Lists } from './hubspot-lists.ts';
 import { objectTypeById } from './hubspot-object-types.ts';
 import type { PropertyCatalog } from './hubspot-properties.ts';
 import type { Records } from './hubspot-records.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 /** What seeding needs from the Stripe provider, when one is registered (see core/sandbox/providers.ts). */
 export interface StripeSeeder {
@@ -28,18 +29,6 @@ export interface SeedReport {
   lists: Array<{ listId: string; name: string; processingType: string }>;
   stripeCustomers: number;
   ms: number;
-}
-
-/** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FIRST = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Luca', 'Maya', 'Nils', 'Olga', 'Pablo', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Umar', 'Vera', 'Wen', 'Ximena', 'Yusuf', 'Zoe'];

@@ -2,17 +2,7 @@ import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type StripeSandbox, startStripeSandbox } from '../../../test/harness/stripe-sandbox.ts';
 import { computeMrr, type MrrCouponInput, type MrrPriceInput, type MrrSubscriptionInput } from '../../stripe/mrr.ts';
-
-/** A small seeded generator (mulberry32), so a seed gives the same sequence everywhere. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seeded-random.ts';
 
 const companies = Array.from({ length: 120 }, (_, i) => ({ id: String(9000 + i), name: `Company ${i}`, domain: `company-${i}.example` }));
 const NOW = '2027-03-15T12:00:00Z';
@@ -22,7 +12,7 @@ async function seededSandbox(seed: number) {
   const sandbox = await startStripeSandbox();
   open.push(sandbox);
   await sandbox.admin('clock', { now: NOW });
-  const links = sandbox.provider.seed({ companies, random: seeded(seed) });
+  const links = sandbox.provider.seed({ companies, random: seededRandom(seed) });
   return { sandbox, links };
 }
 afterEach(async () => {
@@ -77,7 +67,7 @@ describe('seed', () => {
 
   it('seeds again into the same account, reusing the catalog', async () => {
     const { sandbox, links } = await seededSandbox(7);
-    const more = sandbox.provider.seed({ companies: companies.slice(0, 20).map((c) => ({ ...c, id: `x${c.id}` })), random: seeded(99) });
+    const more = sandbox.provider.seed({ companies: companies.slice(0, 20).map((c) => ({ ...c, id: `x${c.id}` })), random: seededRandom(99) });
     expect(sandbox.provider.state('products')).toHaveLength(8);
     expect(new Set([...links, ...more].map((l) => l.customerId)).size).toBe(links.length + more.length);
   });
