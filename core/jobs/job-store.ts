@@ -110,6 +110,12 @@ const HOUR_MS = 3_600_000;
 
 const parseSteps = (text: string): StepResult[] => JSON.parse(text) as StepResult[];
 
+/** A job's progress as saved mid-run and at its end: the columns, then their values in the same order. */
+const PROGRESS_COLUMNS = `contact_id = ?, contact_outcome = ?, contact_create_sent_at = ?, company_key = ?, company_id = ?, company_outcome = ?,
+       list_id = ?, list_outcome = ?, steps = ?`;
+const progressValues = (p: JobProgress) =>
+  [p.contactId, p.contactOutcome, p.contactCreateSentAt, p.companyKey, p.companyId, p.companyOutcome, p.listId, p.listOutcome, JSON.stringify(p.steps)] as const;
+
 export function progressOf(row: JobRow): JobProgress {
   return {
     contactId: row.contact_id,
@@ -156,16 +162,14 @@ export function createJobStore(db: Db) {
      values (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
   );
   const saveProgress = statement(db, 
-    `update push_jobs set contact_id = ?, contact_outcome = ?, contact_create_sent_at = ?, company_key = ?, company_id = ?, company_outcome = ?,
-       list_id = ?, list_outcome = ?, steps = ?
+    `update push_jobs set ${PROGRESS_COLUMNS}
      where id = ? and state = 'running' and lease_owner = ?`,
   );
   const renewJobs = statement(db, `update push_jobs set lease_expires_at = ? where state = 'running' and lease_owner = ?`);
   const finishJob = statement(db, 
     `update push_jobs set state = ?, failure_count = ?, next_attempt_at = ?, lease_owner = null, lease_expires_at = null, cancel_requested = 0,
        cancel_reason = ?, state_reason = ?, error_code = ?, error = ?,
-       contact_id = ?, contact_outcome = ?, contact_create_sent_at = ?, company_key = ?, company_id = ?, company_outcome = ?,
-       list_id = ?, list_outcome = ?, steps = ?, updated_at = ?, finished_at = ?
+       ${PROGRESS_COLUMNS}, updated_at = ?, finished_at = ?
      where id = ? and state = 'running' and lease_owner = ?`,
   );
   const finishAttempt = statement(db, 
@@ -288,19 +292,7 @@ export function createJobStore(db: Db) {
       db.transaction(() => {
         also?.();
         for (const { jobId, progress: p } of updates) {
-          const info = saveProgress.run(
-            p.contactId,
-            p.contactOutcome,
-            p.contactCreateSentAt,
-            p.companyKey,
-            p.companyId,
-            p.companyOutcome,
-            p.listId,
-            p.listOutcome,
-            JSON.stringify(p.steps),
-            jobId,
-            owner,
-          );
+          const info = saveProgress.run(...progressValues(p), jobId, owner);
           if (info.changes === 0) throw new LeaseLostError(jobId);
         }
       })();
@@ -372,15 +364,7 @@ export function createJobStore(db: Db) {
             next.stateReason,
             next.error?.code ?? null,
             error,
-            p.contactId,
-            p.contactOutcome,
-            p.contactCreateSentAt,
-            p.companyKey,
-            p.companyId,
-            p.companyOutcome,
-            p.listId,
-            p.listOutcome,
-            JSON.stringify(p.steps),
+            ...progressValues(p),
             now,
             FINAL_STATES.has(state) ? now : null,
             job.id,
