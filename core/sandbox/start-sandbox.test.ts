@@ -12,6 +12,25 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** Runs `syncdesk sandbox <args>` on a temp data folder (stopped after the test); resolves with its first output line. */
+async function runSandboxCli(args: string[], stdin: 'pipe' | 'ignore' = 'pipe') {
+  const temp = makeTempDir('syncdesk-cli-');
+  cleanups.push(temp.cleanup);
+  const child = spawn(process.execPath, [path.join(repoRoot, 'core', 'cli', 'syncdesk.ts'), 'sandbox', '--data', temp.dir, ...args], { stdio: [stdin, 'pipe', 'pipe'] });
+  cleanups.push(() => {
+    child.kill();
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
+  });
+  return { child, line };
+}
+
 async function start(options: Partial<Parameters<typeof startSandbox>[0]> = {}, dir?: string): Promise<RunningSandbox & { dir: string }> {
   let dataDir = dir;
   if (!dataDir) {
@@ -78,25 +97,8 @@ describe('startSandbox', () => {
 
 describe('syncdesk sandbox (CLI)', () => {
   it('prints its URL and details as JSON, serves HubSpot, and stops when stdin closes', async () => {
-    const temp = makeTempDir('syncdesk-cli-');
-    cleanups.push(temp.cleanup);
     const token = 'pat-na1-12345678-1234-4234-8234-123456789abc';
-    const child = spawn(
-      process.execPath,
-      [path.join(repoRoot, 'core', 'cli', 'syncdesk.ts'), 'sandbox', '--data', temp.dir, '--seed', '25', '--token', `${token}:crm.objects.contacts.read`, '--tier', 'free', '--no-limits', '--json', '--exit-on-stdin-close'],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    cleanups.push(() => {
-      child.kill();
-    });
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]!);
-      });
-      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
-    });
+    const { child, line } = await runSandboxCli(['--seed', '25', '--token', `${token}:crm.objects.contacts.read`, '--tier', 'free', '--no-limits', '--json', '--exit-on-stdin-close']);
     const info = JSON.parse(line);
     expect(info).toMatchObject({ port: expect.any(Number), portalId: DEFAULT_PORTAL.portalId, token, oauth: { clientId: DEFAULT_OAUTH_APP.clientId, clientSecret: DEFAULT_OAUTH_APP.clientSecret } });
     expect(info.url).toBe(`http://127.0.0.1:${info.port}`);
@@ -104,24 +106,12 @@ describe('syncdesk sandbox (CLI)', () => {
     expect(((await res.json()) as { results: unknown[] }).results).toHaveLength(25);
     expect(res.headers.get('x-hubspot-ratelimit-max')).toBe('100');
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.stdin.end();
+    child.stdin!.end();
     expect(await exited).toBe(0);
   });
 
   it('prints "sandbox listening on <url>" and stops on SIGTERM', async () => {
-    const temp = makeTempDir('syncdesk-cli-');
-    cleanups.push(temp.cleanup);
-    const child = spawn(process.execPath, [path.join(repoRoot, 'core', 'cli', 'syncdesk.ts'), 'sandbox', '--data', temp.dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    cleanups.push(() => {
-      child.kill();
-    });
-    const line = await new Promise<string>((resolve) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]!);
-      });
-    });
+    const { child, line } = await runSandboxCli([], 'ignore');
     expect(line).toMatch(/^sandbox listening on http:\/\/127\.0\.0\.1:\d+$/);
     const health = await fetch(`${line.slice('sandbox listening on '.length)}/__sandbox/health`);
     expect(((await health.json()) as { ok: boolean }).ok).toBe(true);
@@ -131,26 +121,9 @@ describe('syncdesk sandbox (CLI)', () => {
   });
 
   it('hides a just-created record from search until --search-lag-ms has passed', async () => {
-    const temp = makeTempDir('syncdesk-cli-');
-    cleanups.push(temp.cleanup);
     const token = 'pat-na1-87654321-4321-4321-8321-cba987654321';
     const lagMs = 500;
-    const child = spawn(
-      process.execPath,
-      [path.join(repoRoot, 'core', 'cli', 'syncdesk.ts'), 'sandbox', '--data', temp.dir, '--token', token, '--search-lag-ms', String(lagMs), '--no-limits', '--json', '--exit-on-stdin-close'],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    cleanups.push(() => {
-      child.kill();
-    });
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]!);
-      });
-      child.on('exit', (code) => reject(new Error(`exited early with ${code}`)));
-    });
+    const { child, line } = await runSandboxCli(['--token', token, '--search-lag-ms', String(lagMs), '--no-limits', '--json', '--exit-on-stdin-close']);
     const { url } = JSON.parse(line) as { url: string };
     expect((await get(`${url}/__sandbox/settings`)).body).toMatchObject({ searchLagMs: lagMs });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -181,7 +154,7 @@ describe('syncdesk sandbox (CLI)', () => {
     expect(total).toBe(1);
     expect(Date.now() - before).toBeGreaterThanOrEqual(lagMs);
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.stdin.end();
+    child.stdin!.end();
     expect(await exited).toBe(0);
   });
 
